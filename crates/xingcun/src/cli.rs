@@ -1,0 +1,332 @@
+//! The command line: one binary, subcommands. `main` only calls [`run`].
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::accounts::{self, NewUser, Role};
+use crate::app::{App, AppState, serve, shutdown_signal};
+use crate::audit::Actor;
+use crate::config::{Config, ListenArgs};
+use crate::scope::Scope;
+
+#[derive(Debug, Parser)]
+#[command(name = "xingcun", version, about = "兴村：党建引领乡村振兴工作平台")]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the platform.
+    Serve(ListenArgs),
+    /// Build (or reuse) the demo district's database and serve it.
+    Demo(DemoArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens (also the `api_key` of Open311 clients).
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Check the audit trail's hash chain.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub listen: ListenArgs,
+    /// Only build the database, do not serve.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// The generation date G (YYYY-MM-DD); default today in Asia/Shanghai.
+    #[arg(long)]
+    pub date: Option<chrono::NaiveDate>,
+    /// Rebuild even when the database already holds the demo.
+    #[arg(long)]
+    pub fresh: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; it must change its password at first sign-in.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// The person's name as shown.
+        #[arg(long)]
+        name: String,
+        /// district_admin, township_user, village_user, party_member or viewer.
+        #[arg(long)]
+        role: String,
+        /// The org unit code the account is bound to.
+        #[arg(long)]
+        org: String,
+        /// Initial password; a random one is generated and printed when omitted.
+        #[arg(long, env = "XINGCUN_NEW_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Set a new password (to be changed at next sign-in).
+    Passwd {
+        #[arg(long)]
+        username: String,
+        #[arg(long, env = "XINGCUN_NEW_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// List accounts.
+    List,
+    /// Disable an account and end its sessions.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token for a user; printed once.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "api")]
+        name: String,
+    },
+    /// Revoke a token by its id.
+    Revoke {
+        #[arg(long)]
+        id: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Report the first broken link of the hash chain, if any.
+    Verify,
+}
+
+/// A random password that meets the rules.
+fn generated_password() -> String {
+    format!("Xc-{}-9a", xingcun_crypto::random_token(9))
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if config.log_format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+/// Parses the command line and runs it.
+pub async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_logging(&cli.config);
+    match cli.command {
+        Command::Serve(l) => {
+            let state = App::build(cli.config).await?;
+            serve_on(state, l).await
+        }
+        Command::Demo(args) => {
+            let mut config = cli.config;
+            if std::env::var_os("DATABASE_URL").is_none()
+                && config.database_url == "sqlite://xingcun.db"
+            {
+                config.database_url = "sqlite://demo.db".into();
+            }
+            let state = App::build(config).await?;
+            let date = args.date.unwrap_or_else(crate::dates::today);
+            crate::demo::ensure(&state, date, args.fresh).await?;
+            crate::demo::print_accounts(&state);
+            if args.no_serve {
+                Ok(())
+            } else {
+                serve_on(state, args.listen).await
+            }
+        }
+        Command::Migrate => {
+            App::build(cli.config).await?;
+            println!("数据库迁移完成");
+            Ok(())
+        }
+        Command::User(cmd) => user_command(App::build(cli.config).await?, cmd).await,
+        Command::Token(cmd) => token_command(App::build(cli.config).await?, cmd).await,
+        Command::Audit(AuditCommand::Verify) => {
+            let state = App::build(cli.config).await?;
+            match crate::audit::verify(state.db()).await? {
+                crate::audit::Verification::Intact { rows } => {
+                    println!("审计日志完整：{rows} 条记录，哈希链无断点");
+                    Ok(())
+                }
+                crate::audit::Verification::Broken { first_bad_id } => {
+                    anyhow::bail!("审计日志在第 {first_bad_id} 条记录处断链（记录被修改或删除）")
+                }
+            }
+        }
+    }
+}
+
+async fn serve_on(state: AppState, l: ListenArgs) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(l.listen)
+        .await
+        .with_context(|| format!("无法监听 {}", l.listen))?;
+    let addr = listener.local_addr()?;
+    println!("兴村已启动：http://{addr}/");
+    tracing::info!(%addr, "listening");
+    serve(state, listener, shutdown_signal()).await
+}
+
+async fn user_command(state: AppState, cmd: UserCommand) -> anyhow::Result<()> {
+    let db = state.db();
+    let actor = Actor::cli();
+    match cmd {
+        UserCommand::Add {
+            username,
+            name,
+            role,
+            org,
+            password,
+        } => {
+            let role = Role::from_code(&role).with_context(|| {
+                format!(
+                    "未知角色 {role}；可选: {}",
+                    Role::ALL
+                        .iter()
+                        .map(|r| r.code())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })?;
+            let (password, shown) = match password {
+                Some(p) => (p, false),
+                None => (generated_password(), true),
+            };
+            let new = NewUser {
+                username: username.clone(),
+                display_name: name,
+                role,
+                org_code: org,
+                password: password.clone(),
+                must_change_password: true,
+            };
+            accounts::create_user(db, state.crypto(), &Scope::everything(), &actor, &new)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "已创建用户 {username}（{}），首次登录须修改密码",
+                role.label()
+            );
+            if shown {
+                println!("初始密码：{password}");
+            }
+        }
+        UserCommand::Passwd { username, password } => {
+            let id = accounts::find_user_id(&db.pool, &username)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .with_context(|| format!("用户 {username} 不存在"))?;
+            let (password, shown) = match password {
+                Some(p) => (p, false),
+                None => (generated_password(), true),
+            };
+            accounts::set_password(db, &actor, id, &username, &password, true)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("已重置 {username} 的密码，下次登录须修改");
+            if shown {
+                println!("新密码：{password}");
+            }
+        }
+        UserCommand::List => {
+            let (users, _) = accounts::list_users(&db.pool, &Scope::everything(), "", 0, 100_000)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            for u in users {
+                let status = if u.disabled { "已停用" } else { "正常" };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    u.username, u.display_name, u.role_label, u.org_code, status
+                );
+            }
+        }
+        UserCommand::Disable { username } => {
+            let id = accounts::find_user_id(&db.pool, &username)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .with_context(|| format!("用户 {username} 不存在"))?;
+            let u = accounts::get_user(&db.pool, &Scope::everything(), id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let ch = accounts::UserChanges {
+                display_name: u.display_name,
+                role: u.role,
+                org_code: u.org_code,
+                disabled: true,
+                version: u.version,
+            };
+            accounts::update_user(db, state.crypto(), &Scope::everything(), &actor, id, &ch)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("已停用 {username}");
+        }
+    }
+    Ok(())
+}
+
+async fn token_command(state: AppState, cmd: TokenCommand) -> anyhow::Result<()> {
+    let db = state.db();
+    match cmd {
+        TokenCommand::Create { username, name } => {
+            let id = accounts::find_user_id(&db.pool, &username)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .with_context(|| format!("用户 {username} 不存在"))?;
+            let (tid, token) = accounts::create_token(db, id, &name)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("令牌 #{tid}（仅显示一次）：{token}");
+        }
+        TokenCommand::Revoke { id } => {
+            if accounts::revoke_token(db, id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+            {
+                println!("已吊销令牌 #{id}");
+            } else {
+                anyhow::bail!("没有编号为 {id} 的有效令牌");
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cli_definition_is_valid() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn generated_passwords_meet_the_rules() {
+        for _ in 0..20 {
+            let p = generated_password();
+            assert!(
+                accounts::password::check_rules(&p, "someone").is_ok(),
+                "{p}"
+            );
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! The demo district (`shared/spec/demo-district.md`): a fictional district, code 990101000000,
+//! generated deterministically for a generation date G, through the platform's own domain code.
+
+mod names;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use sqlx::Row;
+use xingcun_domain::division::{OrgCode, OrgKind};
+
+use crate::accounts::{self, NewUser, Role};
+use crate::app::AppState;
+use crate::audit::Actor;
+use crate::org::{self, NewOrgUnit};
+use crate::scope::Scope;
+
+pub const DISTRICT_CODE: &str = "990101000000";
+pub const TOWNSHIPS: usize = 5;
+pub const VILLAGES_PER_TOWNSHIP: usize = 14;
+pub const GRIDS_PER_VILLAGE: usize = 4;
+/// The demo accounts' password. The demo database is for trying the platform out; a real
+/// database starts with no account at all (`xingcun user add`), and every account made there
+/// must change its password at first sign-in.
+pub const DEMO_PASSWORD: &str = "Demo@2026xc";
+
+/// The demo accounts: (user name, name, role, org code).
+pub const DEMO_ACCOUNTS: &[(&str, &str, Role, &str)] = &[
+    ("admin", "区级管理员", Role::DistrictAdmin, DISTRICT_CODE),
+    (
+        "xiangzhen",
+        "青山镇组织委员",
+        Role::TownshipUser,
+        "990101001000",
+    ),
+    ("cungan", "王家庄村书记", Role::VillageUser, "990101001001"),
+    (
+        "dangyuan",
+        "王家庄村党员",
+        Role::PartyMember,
+        "990101001001",
+    ),
+    ("chakan", "区委组织部（只读）", Role::Viewer, DISTRICT_CODE),
+];
+
+fn code(s: String) -> anyhow::Result<OrgCode> {
+    OrgCode::parse(&s).map_err(|e| anyhow::anyhow!("demo code {s}: {e}"))
+}
+
+/// The org tree of the demo: 1 district, 5 townships, 70 villages, 280 grids.
+pub fn org_units() -> anyhow::Result<Vec<NewOrgUnit>> {
+    let mut units = vec![NewOrgUnit {
+        code: code(DISTRICT_CODE.into())?,
+        name: names::DISTRICT.into(),
+        kind: OrgKind::District,
+        parent_code: None,
+        revoked_on: None,
+        merged_into: None,
+    }];
+    for t in 0..TOWNSHIPS {
+        let t_code = format!("990101{:03}000", t + 1);
+        units.push(NewOrgUnit {
+            code: code(t_code.clone())?,
+            name: names::TOWNSHIPS[t].into(),
+            kind: OrgKind::Township,
+            parent_code: Some(code(DISTRICT_CODE.into())?),
+            revoked_on: None,
+            merged_into: None,
+        });
+        for v in 0..VILLAGES_PER_TOWNSHIP {
+            let v_code = format!("990101{:03}{:03}", t + 1, v + 1);
+            units.push(NewOrgUnit {
+                code: code(v_code.clone())?,
+                name: names::VILLAGES[t * VILLAGES_PER_TOWNSHIP + v].into(),
+                kind: OrgKind::AdminVillage,
+                parent_code: Some(code(t_code.clone())?),
+                revoked_on: None,
+                merged_into: None,
+            });
+            for g in 0..GRIDS_PER_VILLAGE {
+                units.push(NewOrgUnit {
+                    code: code(format!("{v_code}{:03}", g + 1))?,
+                    name: names::GRIDS[g].into(),
+                    kind: OrgKind::Grid,
+                    parent_code: Some(code(v_code.clone())?),
+                    revoked_on: None,
+                    merged_into: None,
+                });
+            }
+        }
+    }
+    Ok(units)
+}
+
+/// Is the demo already in this database (for this generation date)?
+async fn built_for(state: &AppState) -> anyhow::Result<Option<String>> {
+    let row = sqlx::query("SELECT value FROM app_setting WHERE key = 'demo_date'")
+        .fetch_optional(&state.db().pool)
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// Builds the demo unless it is there already for the same date.
+pub async fn ensure(state: &AppState, date: NaiveDate, fresh: bool) -> anyhow::Result<()> {
+    if !fresh && built_for(state).await?.as_deref() == Some(date.to_string().as_str()) {
+        println!("演示数据已存在（生成日期 {date}），直接使用");
+        return Ok(());
+    }
+    if built_for(state).await?.is_some() {
+        anyhow::bail!(
+            "该数据库已有另一生成日期的演示数据；请删除数据库文件后重试，或使用新的 --database-url"
+        );
+    }
+    let started = std::time::Instant::now();
+    build(state, date).await?;
+    println!(
+        "演示数据已生成（生成日期 {date}），用时 {:.1} 秒",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Generates the whole demo district through the domain code.
+pub async fn build(state: &AppState, date: NaiveDate) -> anyhow::Result<()> {
+    build_base(state, date).await?;
+    sqlx::query("INSERT INTO app_setting (key, value) VALUES ('demo_date', $1)")
+        .bind(date.to_string())
+        .execute(&state.db().pool)
+        .await?;
+    Ok(())
+}
+
+/// The org tree and the demo accounts: what every test of the platform starts from.
+pub async fn build_base(state: &AppState, _date: NaiveDate) -> anyhow::Result<()> {
+    let db = state.db();
+    let actor = Actor::system();
+    let mut tx = db.pool.begin().await?;
+    for u in org_units()? {
+        org::upsert(&mut tx, &actor, &u)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    tx.commit().await?;
+    for (username, name, role, org_code) in DEMO_ACCOUNTS {
+        let new = NewUser {
+            username: (*username).into(),
+            display_name: (*name).into(),
+            role: *role,
+            org_code: (*org_code).into(),
+            password: DEMO_PASSWORD.into(),
+            must_change_password: false,
+        };
+        accounts::create_user(db, state.crypto(), &Scope::everything(), &actor, &new)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .with_context(|| format!("演示账号 {username}"))?;
+    }
+    Ok(())
+}
+
+/// Prints the demo accounts for the person who started the demo.
+pub fn print_accounts(_state: &AppState) {
+    println!("演示账号（密码均为 {DEMO_PASSWORD}）：");
+    for (username, name, role, org) in DEMO_ACCOUNTS {
+        println!("  {username:<10} {}  {name}（{org}）", role.label());
+    }
+}

@@ -1,0 +1,18 @@
+//! 兴村 (xingcun): the platform a county-level district runs for its party-building-led rural
+//! revitalisation work. See ARCHITECTURE.md for the code map and its invariants.
+
+pub mod accounts;
+pub mod api;
+pub mod app;
+pub mod audit;
+pub mod cli;
+pub mod config;
+pub mod dates;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod org;
+pub mod pages;
+pub mod router;
+pub mod scope;
+pub mod web;

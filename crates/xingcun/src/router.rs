@@ -1,0 +1,87 @@
+//! Every route of the platform, in one place: the table of contents of the application.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
+
+use crate::accounts::pages as accounts;
+use crate::app::AppState;
+use crate::org::{api as org_api, pages as org};
+use crate::{api, pages, web};
+
+/// Every route as (method, path): the authorisation tests walk this list, and the OpenAPI test
+/// checks every `/api/v1` route is documented.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/static/{file}"),
+    ("GET", "/lang/{lang}"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/account/password"),
+    ("POST", "/account/password"),
+    ("GET", "/dashboard"),
+    ("GET", "/about"),
+    ("GET", "/org-units"),
+    ("GET", "/org-units/tree"),
+    ("GET", "/org-units/{code}"),
+    ("GET", "/admin/users"),
+    ("GET", "/admin/users/new"),
+    ("POST", "/admin/users/new"),
+    ("GET", "/admin/users/{id}/edit"),
+    ("POST", "/admin/users/{id}/edit"),
+    ("GET", "/api/docs"),
+    ("GET", "/api/v1/openapi.json"),
+    ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/org-units"),
+    ("GET", "/api/v1/org-units/{code}"),
+];
+
+/// The application's router with its middleware.
+pub fn router(state: AppState) -> Router {
+    let limit = state.config().upload_limit_mb * 1024 * 1024;
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/healthz", get(pages::healthz))
+        .route("/readyz", get(pages::readyz))
+        .route("/static/{file}", get(web::static_files::serve_static))
+        .route("/lang/{lang}", get(pages::switch_lang))
+        .route("/login", get(accounts::login_page).post(accounts::login))
+        .route("/logout", post(accounts::logout))
+        .route(
+            "/account/password",
+            get(accounts::password_page).post(accounts::change_password),
+        )
+        .route("/dashboard", get(pages::dashboard))
+        .route("/about", get(pages::about))
+        .route("/org-units", get(org::list_org_units))
+        .route("/org-units/tree", get(org::org_tree))
+        .route("/org-units/{code}", get(org::show_org_unit))
+        .route("/admin/users", get(accounts::list_users))
+        .route(
+            "/admin/users/new",
+            get(accounts::new_user_page).post(accounts::create_user),
+        )
+        .route(
+            "/admin/users/{id}/edit",
+            get(accounts::edit_user_page).post(accounts::update_user),
+        )
+        .route("/api/docs", get(api::api_docs))
+        .route("/api/v1/openapi.json", get(api::openapi_json))
+        .route("/api/v1/me", get(accounts::api_me))
+        .route("/api/v1/org-units", get(org_api::api_list_org_units))
+        .route("/api/v1/org-units/{code}", get(org_api::api_get_org_unit))
+        .fallback(web::not_found)
+        // Layers run bottom-up on the way in: log, headers, user, password gate, errors, CSRF.
+        .layer(from_fn_with_state(state.clone(), web::check_csrf))
+        .layer(from_fn_with_state(state.clone(), web::render_errors))
+        .layer(axum::middleware::from_fn(web::require_fresh_password))
+        .layer(from_fn_with_state(state.clone(), web::load_user))
+        .layer(from_fn_with_state(state.clone(), web::security_headers))
+        .layer(axum::middleware::from_fn(web::log_requests))
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}

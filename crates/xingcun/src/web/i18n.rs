@@ -1,0 +1,169 @@
+//! The interface's words in Chinese (the default) and English. Templates call `t("key")`;
+//! a missing key shows the key itself, and a test checks every key used in a template exists.
+
+/// The interface language, from the `xc_lang` cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn from_cookie(v: Option<&str>) -> Lang {
+        match v {
+            Some("en") => Lang::En,
+            _ => Lang::Zh,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// (key, Chinese, English)
+pub const MESSAGES: &[(&str, &str, &str)] = &[
+    ("app.name", "兴村", "Xingcun"),
+    (
+        "app.title",
+        "党建引领乡村振兴工作平台",
+        "Party-building-led Rural Revitalisation Platform",
+    ),
+    ("nav.home", "首页", "Home"),
+    ("nav.registry", "基础台账", "Registry"),
+    ("nav.org_units", "行政区划", "Org units"),
+    ("nav.households", "农户", "Households"),
+    ("nav.people", "人员", "People"),
+    ("nav.party_orgs", "党组织", "Party organisations"),
+    ("nav.party_members", "党员", "Party members"),
+    ("nav.cadres", "干部", "Cadres"),
+    ("nav.imports", "台账导入导出", "Workbook import / export"),
+    ("nav.line1", "筑先锋堡垒", "Strong party branches"),
+    ("nav.line2", "抓队伍建设", "Cadre pipeline"),
+    ("nav.line3", "做强产业支撑", "Industry"),
+    ("nav.line4", "深化社会治理", "Social governance"),
+    ("nav.line5", "强化作风建设", "Work style"),
+    ("nav.indicators", "指标总览", "Indicators"),
+    ("nav.system", "系统管理", "System"),
+    ("nav.users", "用户管理", "Users"),
+    ("nav.audit", "操作审计", "Audit trail"),
+    ("nav.api", "接口文档", "API"),
+    ("nav.about", "关于", "About"),
+    ("nav.password", "修改密码", "Change password"),
+    ("nav.logout", "退出登录", "Sign out"),
+    ("nav.menu", "菜单", "Menu"),
+    ("nav.lang_switch", "English", "中文"),
+    ("login.title", "用户登录", "Sign in"),
+    ("login.username", "用户名", "Username"),
+    ("login.password", "密码", "Password"),
+    ("login.submit", "登录", "Sign in"),
+    (
+        "login.failed",
+        "用户名或密码错误",
+        "Wrong username or password",
+    ),
+    ("common.search", "查询", "Search"),
+    ("common.reset", "重置", "Reset"),
+    ("common.export", "导出Excel", "Export to Excel"),
+    ("common.save", "保存", "Save"),
+    ("common.cancel", "取消", "Cancel"),
+    ("common.edit", "编辑", "Edit"),
+    ("common.view", "查看", "View"),
+    ("common.new", "新增", "New"),
+    ("common.actions", "操作", "Actions"),
+    ("common.empty", "暂无数据", "No records"),
+    ("common.total", "共", "Total"),
+    ("common.items", "条", "records"),
+    ("common.page", "页", "page"),
+    ("common.prev", "上一页", "Previous"),
+    ("common.next", "下一页", "Next"),
+    ("common.keyword", "关键字", "Keyword"),
+    ("common.all", "全部", "All"),
+    ("common.yes", "是", "Yes"),
+    ("common.no", "否", "No"),
+    ("common.back", "返回", "Back"),
+    ("common.detail", "详情", "Details"),
+    ("common.saved", "已保存", "Saved"),
+    (
+        "common.form_errors",
+        "请修改标出的错误后重新提交",
+        "Please correct the marked fields",
+    ),
+    ("org.code", "区划代码", "Code"),
+    ("org.name", "名称", "Name"),
+    ("org.kind", "类型", "Type"),
+    ("org.parent", "上级", "Parent"),
+    ("org.children", "下级单位", "Sub-units"),
+    ("org.revoked_on", "撤销日期", "Revoked on"),
+    ("org.tree", "区划树", "Org tree"),
+    ("user.username", "用户名", "Username"),
+    ("user.display_name", "姓名", "Name"),
+    ("user.role", "角色", "Role"),
+    ("user.org", "所属单位", "Org unit"),
+    ("user.status", "状态", "Status"),
+    ("user.active", "正常", "Active"),
+    ("user.disabled", "已停用", "Disabled"),
+    ("user.disable", "停用", "Disable"),
+    ("user.enable", "启用", "Enable"),
+    ("user.password", "初始密码", "Initial password"),
+    ("user.new", "新增用户", "New user"),
+    ("user.edit", "编辑用户", "Edit user"),
+    ("password.current", "当前密码", "Current password"),
+    ("password.new", "新密码", "New password"),
+    ("password.confirm", "确认新密码", "Confirm new password"),
+    (
+        "password.must_change",
+        "首次登录或密码已过期，请先修改密码",
+        "Please change your password before continuing",
+    ),
+    (
+        "password.rules",
+        "至少8位，包含大写字母、小写字母、数字、符号中的至少三类",
+        "At least 8 characters from 3 of: upper case, lower case, digits, symbols",
+    ),
+    ("about.version", "版本", "Version"),
+    ("about.database", "数据库", "Database"),
+    ("dashboard.title", "工作台", "Dashboard"),
+    ("dashboard.welcome", "欢迎使用", "Welcome to"),
+    ("error.title", "出错了", "Something went wrong"),
+    ("error.back_home", "返回首页", "Back to home"),
+];
+
+/// Looks a key up in the given language.
+pub fn translate(lang: Lang, key: &str) -> String {
+    MESSAGES
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, zh, en)| match lang {
+            Lang::Zh => *zh,
+            Lang::En => *en,
+        })
+        .unwrap_or(key)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_is_the_default_and_english_is_a_switch() {
+        assert_eq!(Lang::from_cookie(None), Lang::Zh);
+        assert_eq!(translate(Lang::Zh, "login.submit"), "登录");
+        assert_eq!(
+            translate(Lang::from_cookie(Some("en")), "login.submit"),
+            "Sign in"
+        );
+    }
+
+    #[test]
+    fn message_keys_are_unique() {
+        let mut keys: Vec<_> = MESSAGES.iter().map(|m| m.0).collect();
+        keys.sort();
+        let n = keys.len();
+        keys.dedup();
+        assert_eq!(keys.len(), n);
+    }
+}

@@ -1,0 +1,121 @@
+//! The HTML templates, embedded in the binary, and the one minijinja environment that renders
+//! them with auto-escaping. Pages are only ever built here, never with `format!`.
+
+use minijinja::{Environment, State, Value};
+
+use super::i18n::{Lang, translate};
+
+/// Every template, by name. Add a new page here.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "layout/base.html",
+        include_str!("../../templates/layout/base.html"),
+    ),
+    (
+        "layout/app.html",
+        include_str!("../../templates/layout/app.html"),
+    ),
+    (
+        "partials/list.html",
+        include_str!("../../templates/partials/list.html"),
+    ),
+    (
+        "partials/form.html",
+        include_str!("../../templates/partials/form.html"),
+    ),
+    (
+        "pages/login.html",
+        include_str!("../../templates/pages/login.html"),
+    ),
+    (
+        "pages/error.html",
+        include_str!("../../templates/pages/error.html"),
+    ),
+    (
+        "pages/dashboard.html",
+        include_str!("../../templates/pages/dashboard.html"),
+    ),
+    (
+        "pages/about.html",
+        include_str!("../../templates/pages/about.html"),
+    ),
+    (
+        "pages/api_docs.html",
+        include_str!("../../templates/pages/api_docs.html"),
+    ),
+    (
+        "pages/org_units.html",
+        include_str!("../../templates/pages/org_units.html"),
+    ),
+    (
+        "pages/org_unit.html",
+        include_str!("../../templates/pages/org_unit.html"),
+    ),
+    (
+        "pages/user_form.html",
+        include_str!("../../templates/pages/user_form.html"),
+    ),
+    (
+        "pages/password.html",
+        include_str!("../../templates/pages/password.html"),
+    ),
+    (
+        "pages/list.html",
+        include_str!("../../templates/pages/list.html"),
+    ),
+];
+
+/// Builds the environment: templates, auto-escaping for `.html`, and the `t()` function.
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)
+            .unwrap_or_else(|e| panic!("template {name} does not parse: {e}"));
+    }
+    env.add_function("t", t);
+    env
+}
+
+/// `{{ t("key") }}`: the key's words in the page's language (the `lang` variable).
+fn t(state: &State, key: &str) -> String {
+    let lang = state.lookup("lang");
+    let lang = Lang::from_cookie(lang.as_ref().and_then(Value::as_str));
+    translate(lang, key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::i18n::MESSAGES;
+
+    #[test]
+    fn every_template_parses() {
+        let env = environment();
+        for (name, _) in TEMPLATES {
+            assert!(env.get_template(name).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn every_message_key_used_in_a_template_exists() {
+        let mut missing = Vec::new();
+        for (name, source) in TEMPLATES {
+            for (i, _) in source.match_indices("t(\"") {
+                // `t(` as a call of its own, not the end of `select(` or `alert(`.
+                if source[..i]
+                    .chars()
+                    .last()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                {
+                    continue;
+                }
+                let key = source[i + 3..].split('"').next().unwrap_or_default();
+                if !MESSAGES.iter().any(|m| m.0 == key) {
+                    missing.push(format!("{name}: {key}"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing message keys: {missing:?}");
+    }
+}

@@ -1,0 +1,8 @@
+//! The one integration-test binary. Every test gets a fresh database: SQLite by default,
+//! PostgreSQL when `XINGCUN_TEST_PG` holds a server URL (e.g. `postgres://postgres@127.0.0.1:5432`).
+
+mod harness;
+
+mod accounts;
+mod foundation;
+mod scope;
