@@ -142,6 +142,82 @@ pub async fn record(tx: &mut Transaction<'static, Any>, e: Entry<'_>) -> Result<
     Ok(())
 }
 
+/// Appends many entries at once (an import): one read of the chain head, the chain computed in
+/// memory, multi-row inserts, one update of the head.
+pub async fn record_many(
+    tx: &mut Transaction<'static, Any>,
+    entries: &[Entry<'_>],
+) -> Result<(), sqlx::Error> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let at = now_ms();
+    let mut prev: String =
+        sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING hash")
+            .bind(entries.len() as i64)
+            .fetch_one(&mut **tx)
+            .await?
+            .try_get(0)?;
+    for chunk in entries.chunks(400) {
+        let mut sql = String::from(
+            "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_key, org_code, changes, prev_hash, hash) VALUES ",
+        );
+        let mut rows = Vec::with_capacity(chunk.len());
+        for (n, e) in chunk.iter().enumerate() {
+            let changes = serde_json::to_string(e.changes).expect("changes serialise");
+            let hash = chain_hash(
+                &prev,
+                at,
+                e.actor.user_id,
+                &e.actor.name,
+                e.action.code(),
+                e.entity,
+                e.entity_key,
+                e.org_code,
+                &changes,
+            );
+            let b = n * 10;
+            if n > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9,
+                b + 10
+            ));
+            rows.push((e, changes, std::mem::replace(&mut prev, hash.clone()), hash));
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (e, changes, prev_hash, hash) in rows {
+            q = q
+                .bind(at)
+                .bind(e.actor.user_id)
+                .bind(e.actor.name.clone())
+                .bind(e.action.code())
+                .bind(e.entity.to_string())
+                .bind(e.entity_key.to_string())
+                .bind(e.org_code.map(str::to_string))
+                .bind(changes)
+                .bind(prev_hash)
+                .bind(hash);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(prev)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// The outcome of checking the chain.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Verification {

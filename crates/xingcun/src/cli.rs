@@ -35,6 +35,30 @@ pub enum Command {
     /// Check the audit trail's hash chain.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Import a district workbook (.xlsx): all or nothing, every problem listed.
+    Import {
+        /// The workbook to import.
+        file: std::path::PathBuf,
+        /// Only check; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Only insert or update records in this org unit's subtree.
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Export the registry to a workbook (.xlsx): the whole database or one subtree.
+    Export {
+        /// The file to write.
+        file: std::path::PathBuf,
+        /// Export only this org unit's subtree (with its ancestors and referenced people).
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Write an empty workbook: headers, a notes row, drop-down lists.
+    Template {
+        /// The file to write.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -160,6 +184,37 @@ pub async fn run() -> anyhow::Result<()> {
         }
         Command::User(cmd) => user_command(App::build(cli.config).await?, cmd).await,
         Command::Token(cmd) => token_command(App::build(cli.config).await?, cmd).await,
+        Command::Import { file, dry_run, org } => {
+            import_command(App::build(cli.config).await?, &file, dry_run, org).await
+        }
+        Command::Export { file, org } => {
+            let state = App::build(cli.config).await?;
+            let (scope, top) = match org {
+                Some(code) => {
+                    let unit = crate::org::get(&state.db().pool, &Scope::everything(), &code)
+                        .await
+                        .map_err(|_| anyhow::anyhow!("区划编码 {code} 不存在"))?;
+                    (unit.scope(), Some(code))
+                }
+                None => (Scope::everything(), None),
+            };
+            let bytes = crate::workbook::export::export(
+                &state.db().pool,
+                state.crypto(),
+                &scope,
+                top.as_deref(),
+            )
+            .await?;
+            std::fs::write(&file, bytes).with_context(|| format!("无法写入 {}", file.display()))?;
+            println!("已导出到 {}", file.display());
+            Ok(())
+        }
+        Command::Template { file } => {
+            let bytes = crate::workbook::export::template()?;
+            std::fs::write(&file, bytes).with_context(|| format!("无法写入 {}", file.display()))?;
+            println!("已生成模板 {}", file.display());
+            Ok(())
+        }
         Command::Audit(AuditCommand::Verify) => {
             let state = App::build(cli.config).await?;
             match crate::audit::verify(state.db()).await? {
@@ -171,6 +226,52 @@ pub async fn run() -> anyhow::Result<()> {
                     anyhow::bail!("审计日志在第 {first_bad_id} 条记录处断链（记录被修改或删除）")
                 }
             }
+        }
+    }
+}
+
+async fn import_command(
+    state: AppState,
+    file: &std::path::Path,
+    dry_run: bool,
+    org: Option<String>,
+) -> anyhow::Result<()> {
+    use crate::workbook::{ImportOptions, ImportOutcome};
+    let bytes = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
+    let within = match org {
+        Some(code) => Some(
+            crate::org::get(&state.db().pool, &Scope::everything(), &code)
+                .await
+                .map_err(|_| anyhow::anyhow!("区划编码 {code} 不存在"))?
+                .scope_prefix,
+        ),
+        None => None,
+    };
+    let opts = ImportOptions {
+        dry_run,
+        within,
+        today: crate::dates::today(),
+    };
+    let started = std::time::Instant::now();
+    eprintln!("正在检查 {} …", file.display());
+    match crate::workbook::import(state.db(), state.crypto(), &Actor::cli(), bytes, &opts).await? {
+        ImportOutcome::Refused(problems) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            anyhow::bail!("导入被拒绝：发现 {} 个问题，未写入任何数据", problems.len())
+        }
+        ImportOutcome::Done { written, counts } => {
+            for (sheet, ins, upd, same) in counts {
+                println!("{sheet}: 新增 {ins}，更新 {upd}，未变 {same}");
+            }
+            let verb = if written {
+                "导入完成"
+            } else {
+                "检查通过（--dry-run，未写入）"
+            };
+            println!("{verb}，用时 {:.1} 秒", started.elapsed().as_secs_f64());
+            Ok(())
         }
     }
 }

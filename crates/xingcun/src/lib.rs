@@ -13,6 +13,8 @@ pub mod demo;
 pub mod error;
 pub mod org;
 pub mod pages;
+pub mod registry;
 pub mod router;
 pub mod scope;
 pub mod web;
+pub mod workbook;

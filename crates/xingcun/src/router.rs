@@ -8,6 +8,11 @@ use axum::routing::{get, post};
 use crate::accounts::pages as accounts;
 use crate::app::AppState;
 use crate::org::{api as org_api, pages as org};
+use crate::registry::api as registry_api;
+use crate::registry::pages::{
+    cadres as cadre_pages, households as household_pages, party as party_pages,
+    people as people_pages,
+};
 use crate::{api, pages, web};
 
 /// Every route as (method, path): the authorisation tests walk this list, and the OpenAPI test
@@ -28,6 +33,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/org-units"),
     ("GET", "/org-units/tree"),
     ("GET", "/org-units/{code}"),
+    ("GET", "/households"),
+    ("GET", "/households/{id}"),
+    ("GET", "/people"),
+    ("POST", "/people/search"),
+    ("GET", "/people/{id}"),
+    ("GET", "/party-orgs"),
+    ("GET", "/party-orgs/{id}"),
+    ("GET", "/party-members"),
+    ("GET", "/cadres"),
     ("GET", "/admin/users"),
     ("GET", "/admin/users/new"),
     ("POST", "/admin/users/new"),
@@ -38,6 +52,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/me"),
     ("GET", "/api/v1/org-units"),
     ("GET", "/api/v1/org-units/{code}"),
+    ("GET", "/api/v1/households"),
+    ("GET", "/api/v1/households/{id}"),
+    ("GET", "/api/v1/people"),
+    ("GET", "/api/v1/people/{id}"),
+    ("GET", "/api/v1/party-orgs"),
+    ("GET", "/api/v1/party-members"),
+    ("GET", "/api/v1/cadres"),
 ];
 
 /// The application's router with its middleware.
@@ -60,6 +81,15 @@ pub fn router(state: AppState) -> Router {
         .route("/org-units", get(org::list_org_units))
         .route("/org-units/tree", get(org::org_tree))
         .route("/org-units/{code}", get(org::show_org_unit))
+        .route("/households", get(household_pages::list_households))
+        .route("/households/{id}", get(household_pages::show_household))
+        .route("/people", get(people_pages::list_people))
+        .route("/people/search", post(people_pages::search_people))
+        .route("/people/{id}", get(people_pages::show_person))
+        .route("/party-orgs", get(party_pages::list_party_orgs))
+        .route("/party-orgs/{id}", get(party_pages::show_party_org))
+        .route("/party-members", get(party_pages::list_party_members))
+        .route("/cadres", get(cadre_pages::list_cadres))
         .route("/admin/users", get(accounts::list_users))
         .route(
             "/admin/users/new",
@@ -74,6 +104,19 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/me", get(accounts::api_me))
         .route("/api/v1/org-units", get(org_api::api_list_org_units))
         .route("/api/v1/org-units/{code}", get(org_api::api_get_org_unit))
+        .route("/api/v1/households", get(registry_api::api_list_households))
+        .route(
+            "/api/v1/households/{id}",
+            get(registry_api::api_get_household),
+        )
+        .route("/api/v1/people", get(registry_api::api_list_people))
+        .route("/api/v1/people/{id}", get(registry_api::api_get_person))
+        .route("/api/v1/party-orgs", get(registry_api::api_list_party_orgs))
+        .route(
+            "/api/v1/party-members",
+            get(registry_api::api_list_party_members),
+        )
+        .route("/api/v1/cadres", get(registry_api::api_list_cadres))
         .fallback(web::not_found)
         // Layers run bottom-up on the way in: log, headers, user, password gate, errors, CSRF.
         .layer(from_fn_with_state(state.clone(), web::check_csrf))

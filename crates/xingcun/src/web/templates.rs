@@ -63,6 +63,22 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "pages/list.html",
         include_str!("../../templates/pages/list.html"),
     ),
+    (
+        "pages/registry_people.html",
+        include_str!("../../templates/pages/registry_people.html"),
+    ),
+    (
+        "pages/registry_household.html",
+        include_str!("../../templates/pages/registry_household.html"),
+    ),
+    (
+        "pages/registry_person.html",
+        include_str!("../../templates/pages/registry_person.html"),
+    ),
+    (
+        "pages/registry_party_org.html",
+        include_str!("../../templates/pages/registry_party_org.html"),
+    ),
 ];
 
 /// Builds the environment: templates, auto-escaping for `.html`, and the `t()` function.

@@ -170,6 +170,8 @@ async fn every_api_route_is_in_the_openapi_document() {
 #[tokio::test]
 async fn every_listed_get_route_answers_the_administrator() {
     let app = TestApp::new().await;
+    // Detail routes take `{id}` = 1: the registry fixture's first household, person and org.
+    crate::registry_fixture::load(&app).await;
     let mut c = app.signed_in("admin").await;
     for (method, path) in ROUTES.iter().filter(|(m, _)| *m == "GET") {
         let concrete = path

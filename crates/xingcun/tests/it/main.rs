@@ -5,4 +5,7 @@ mod harness;
 
 mod accounts;
 mod foundation;
+mod registry_fixture;
+mod registry_pages;
 mod scope;
+mod workbook;

@@ -1,0 +1,182 @@
+//! `/households`: the household list and one household's page.
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use minijinja::context;
+use serde::Deserialize;
+use xingcun_domain::enums::ResidenceStatus;
+
+use super::{crumbs, options, org_options, personal_value};
+use crate::accounts::{CurrentUser, Permission};
+use crate::app::AppState;
+use crate::error::AppResult;
+use crate::org::pages::xlsx_download;
+use crate::registry::households::{self, HouseholdFilter, HouseholdItem, HouseholdMember, KINDS};
+use crate::registry::personal::AAD_HOUSEHOLD_PHONE;
+use crate::registry::{HouseholdId, narrow_to_org};
+use crate::web::list::{Cell, Filter, ListView, PageParams, Pagination, Table, query_of};
+use crate::web::{Ctx, render};
+
+#[derive(Debug, Deserialize, Default)]
+pub struct HouseholdListParams {
+    #[serde(flatten)]
+    pub filter: HouseholdFilter,
+    #[serde(flatten)]
+    pub page: PageParams,
+    pub export: Option<String>,
+}
+
+fn household_table(items: &[HouseholdItem]) -> Table {
+    let mut t = Table::new(&[
+        "户编号",
+        "户主",
+        "人口",
+        "户类型",
+        "常住状态",
+        "所属区划",
+        "村民小组",
+        "联系电话",
+        "注销日期",
+    ]);
+    for h in items {
+        t.push(vec![
+            Cell::link(&h.household_no, format!("/households/{}", h.id.0)),
+            Cell::opt(h.head_name.clone()),
+            Cell::Int(h.member_count),
+            Cell::text(h.kind_labels.join("、")),
+            Cell::text(&h.residence_label),
+            Cell::text(&h.org_name),
+            Cell::opt(h.group_name.clone()),
+            Cell::opt(h.phone_masked.clone()),
+            Cell::opt(h.deregistered_on.clone()),
+        ]);
+    }
+    t
+}
+
+/// `GET /households`: filters (区划, 户类型, 常住状态, 户编号或户主), paginated, exportable.
+pub async fn list_households(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Query(p): Query<HouseholdListParams>,
+) -> AppResult<Response> {
+    user.require(Permission::ReadData)?;
+    let pool = &state.db().pool;
+    // A unit outside the user's scope narrows to nothing: an empty list, not an error.
+    let scope = narrow_to_org(pool, &user.scope, p.filter.org.as_deref()).await?;
+    if p.export.as_deref() == Some("xlsx") {
+        let items = match &scope {
+            Some(s) => households::list(pool, s, &p.filter, 0, 100_000).await?,
+            None => Vec::new(),
+        };
+        return Ok(xlsx_download(
+            household_table(&items).to_xlsx("户")?,
+            "农户.xlsx",
+        ));
+    }
+    let total = match &scope {
+        Some(s) => households::count(pool, s, &p.filter).await?,
+        None => 0,
+    };
+    let pagination = Pagination::new(p.page, total);
+    let items = match &scope {
+        Some(s) => {
+            households::list(pool, s, &p.filter, pagination.offset(), pagination.limit()).await?
+        }
+        None => Vec::new(),
+    };
+    let f = &p.filter;
+    let filters = vec![
+        Filter::select(
+            "org",
+            "所属区划",
+            f.org.as_deref(),
+            org_options(pool, &user.scope).await?,
+        ),
+        Filter::select(
+            "kind",
+            "户类型",
+            f.kind.as_deref(),
+            options(KINDS.iter().copied()),
+        ),
+        Filter::select(
+            "residence",
+            "常住状态",
+            f.residence.as_deref(),
+            options(ResidenceStatus::ALL.iter().map(|r| (r.code(), r.label()))),
+        ),
+        Filter::text("q", "户编号或户主", f.q.as_deref()),
+    ];
+    let view = ListView {
+        title: "农户".into(),
+        breadcrumb: crumbs(("农户", "/households"), None),
+        query: query_of(&filters),
+        filters,
+        table: household_table(&items),
+        pagination,
+        new_href: None,
+        export: true,
+    };
+    Ok(render(&state, &ctx, "pages/list.html", context! { view => view })?.into_response())
+}
+
+fn member_table(members: &[HouseholdMember]) -> Table {
+    let mut t = Table::new(&[
+        "姓名",
+        "与户主关系",
+        "性别",
+        "出生日期",
+        "身份证号",
+        "注销日期",
+    ]);
+    for m in members {
+        t.push(vec![
+            Cell::link(&m.name, format!("/people/{}", m.id.0)),
+            Cell::text(&m.relation_label),
+            Cell::text(&m.sex_label),
+            Cell::text(&m.birth_date),
+            Cell::text(&m.id_masked),
+            Cell::opt(m.deregistered_on.clone()),
+        ]);
+    }
+    t
+}
+
+/// `GET /households/{id}`: the household's fields and its members.
+///
+/// Extension point: the household's visits (走访) and demands (诉求) belong on this page when
+/// those modules land — each adds one storage call here and one `<section>` in
+/// `registry_household.html`. Until then the page shows only what exists.
+pub async fn show_household(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<HouseholdId>,
+) -> AppResult<Response> {
+    user.require(Permission::ReadData)?;
+    let pool = &state.db().pool;
+    let household = households::get(pool, &user.scope, id).await?;
+    let members = households::members(pool, &user.scope, id).await?;
+    let phone = personal_value(
+        &state,
+        &user,
+        household.phone_enc(),
+        household.item.phone_masked.as_deref(),
+        AAD_HOUSEHOLD_PHONE,
+    );
+    let crumbs = crumbs(("农户", "/households"), Some(&household.item.household_no));
+    Ok(render(
+        &state,
+        &ctx,
+        "pages/registry_household.html",
+        context! {
+            household => household.item,
+            address => household.address,
+            phone => phone,
+            crumbs => crumbs,
+            members => member_table(&members),
+        },
+    )?
+    .into_response())
+}

@@ -1,0 +1,662 @@
+//! Writing a checked plan in one transaction: new records in multi-row inserts, changed ones
+//! updated, every change audited (personal values masked), nothing written when nothing changed.
+
+use std::collections::HashMap;
+
+use sqlx::{Any, Row, Transaction};
+use xingcun_crypto::CryptoProvider;
+use xingcun_domain::division::{OrgCode, OrgKind};
+use xingcun_domain::{IdNumber, Phone, name_keys};
+
+use super::check::{Item, SheetPlan};
+use super::load::placeholders;
+use super::sheets::{self, SheetId};
+use crate::audit::{self, Action, Actor, Change, Entry};
+use crate::db::now_ms;
+use crate::org::{self, NewOrgUnit};
+use crate::registry::personal::{self, AAD_HOUSEHOLD_PHONE, AAD_PERSON_PHONE};
+
+/// A value to bind.
+#[derive(Debug, Clone)]
+pub enum Val {
+    T(Option<String>),
+    I(Option<i64>),
+}
+
+fn t(v: Option<&str>) -> Val {
+    Val::T(v.map(str::to_string))
+}
+
+fn flag(v: Option<&str>) -> Val {
+    Val::I(Some(i64::from(v == Some("1"))))
+}
+
+/// Counts of what an import wrote, per sheet: (sheet, inserted, updated, unchanged).
+pub type Counts = Vec<(&'static str, usize, usize, usize)>;
+
+/// Inserts rows in chunks: `INSERT INTO table (cols) VALUES (…), (…)`.
+async fn insert_many(
+    tx: &mut Transaction<'static, Any>,
+    table: &str,
+    cols: &[&str],
+    rows: Vec<Vec<Val>>,
+) -> Result<(), sqlx::Error> {
+    let per = (30_000 / cols.len()).clamp(1, 500);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Val>> = rows.by_ref().take(per).collect();
+        let groups: Vec<String> = (0..chunk.len())
+            .map(|i| format!("({})", placeholders(i * cols.len() + 1, cols.len())))
+            .collect();
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES {}",
+            cols.join(", "),
+            groups.join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            for v in row {
+                q = match v {
+                    Val::T(s) => q.bind(s),
+                    Val::I(i) => q.bind(i),
+                };
+            }
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// `UPDATE table SET c1 = $1, … WHERE id = $n`.
+async fn update_one(
+    tx: &mut Transaction<'static, Any>,
+    table: &str,
+    cols: &[&str],
+    vals: Vec<Val>,
+    id: i64,
+) -> Result<(), sqlx::Error> {
+    let sets: Vec<String> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 1))
+        .collect();
+    let n = cols.len();
+    let sql = format!(
+        "UPDATE {table} SET {}, version = version + 1, updated_at = ${} WHERE id = ${}",
+        sets.join(", "),
+        n + 1,
+        n + 2
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for v in vals {
+        q = match v {
+            Val::T(s) => q.bind(s),
+            Val::I(i) => q.bind(i),
+        };
+    }
+    q.bind(now_ms()).bind(id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The audit changes of an item, personal columns masked.
+fn changes(sheet: &'static sheets::Sheet, it: &Item) -> Vec<Change> {
+    let masked = |h: &str, v: &Option<String>| -> Option<String> {
+        let v = v.as_ref()?;
+        Some(match h {
+            "身份证号" => IdNumber::parse(v, chrono::NaiveDate::MAX)
+                .map(|i| i.masked())
+                .unwrap_or_else(|_| "***".into()),
+            "联系电话" => Phone::parse(v)
+                .map(|p| p.masked())
+                .unwrap_or_else(|_| "***".into()),
+            _ => v.clone(),
+        })
+    };
+    sheet
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            it.existing
+                .as_ref()
+                .is_none_or(|(_, old)| old[*i] != it.values[*i])
+        })
+        .map(|(i, c)| Change {
+            field: c.header,
+            old: it
+                .existing
+                .as_ref()
+                .and_then(|(_, old)| masked(c.header, &old[i])),
+            new: masked(c.header, &it.values[i]),
+        })
+        .collect()
+}
+
+/// Writes every sheet's plan; returns what changed.
+pub async fn apply(
+    tx: &mut Transaction<'static, Any>,
+    crypto: &dyn CryptoProvider,
+    actor: &Actor,
+    plans: &[SheetPlan],
+) -> anyhow::Result<Counts> {
+    let mut counts = Vec::new();
+    let root: Option<String> =
+        sqlx::query("SELECT code FROM org_unit WHERE parent_code IS NULL ORDER BY code LIMIT 1")
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+    let mut root = root;
+    for plan in plans {
+        let changed: Vec<&Item> = plan.items.iter().filter(|it| it.changed()).collect();
+        let inserted = changed.iter().filter(|it| it.existing.is_none()).count();
+        counts.push((
+            plan.sheet.name,
+            inserted,
+            changed.len() - inserted,
+            plan.items.len() - changed.len(),
+        ));
+        if changed.is_empty() {
+            continue;
+        }
+        let orgs_of: Vec<Option<String>> = match plan.sheet.id {
+            SheetId::OrgUnits => {
+                apply_org_units(tx, actor, &changed).await?;
+                if root.is_none() {
+                    root = changed
+                        .iter()
+                        .find(|it| it.get(3).is_none())
+                        .map(|it| it.key.clone());
+                }
+                changed.iter().map(|it| Some(it.key.clone())).collect()
+            }
+            SheetId::Households => apply_households(tx, crypto, &changed).await?,
+            SheetId::People => apply_people(tx, crypto, &changed, root.as_deref()).await?,
+            SheetId::PartyOrgs => apply_party_orgs(tx, &changed).await?,
+            SheetId::PartyMembers => apply_members(tx, crypto, &changed).await?,
+            SheetId::Cadres => apply_cadres(tx, crypto, &changed).await?,
+        };
+        if plan.sheet.id == SheetId::OrgUnits {
+            continue; // org::upsert audits each unit itself
+        }
+        let all_changes: Vec<Vec<Change>> =
+            changed.iter().map(|it| changes(plan.sheet, it)).collect();
+        let keys: Vec<String> = changed
+            .iter()
+            .map(|it| audit_key(plan.sheet.id, &it.key))
+            .collect();
+        let entries: Vec<Entry> = changed
+            .iter()
+            .zip(&all_changes)
+            .zip(&keys)
+            .zip(&orgs_of)
+            .map(|(((it, ch), key), org)| Entry {
+                actor,
+                action: if it.existing.is_some() {
+                    Action::Update
+                } else {
+                    Action::Create
+                },
+                entity: entity_of(plan.sheet.id),
+                entity_key: key,
+                org_code: org.as_deref(),
+                changes: ch,
+            })
+            .collect();
+        audit::record_many(tx, &entries).await?;
+    }
+    Ok(counts)
+}
+
+fn entity_of(id: SheetId) -> &'static str {
+    match id {
+        SheetId::OrgUnits => "org_unit",
+        SheetId::Households => "household",
+        SheetId::People => "person",
+        SheetId::PartyOrgs => "party_org",
+        SheetId::PartyMembers => "party_member",
+        SheetId::Cadres => "cadre_post",
+    }
+}
+
+/// Audit keys never carry a plain ID number.
+fn audit_key(id: SheetId, key: &str) -> String {
+    match id {
+        SheetId::People | SheetId::PartyMembers | SheetId::Cadres => {
+            let (first, rest) = key
+                .split_once('|')
+                .map(|(a, b)| (a, Some(b)))
+                .unwrap_or((key, None));
+            let masked = IdNumber::parse(first, chrono::NaiveDate::MAX)
+                .map(|i| i.masked())
+                .unwrap_or_else(|_| "***".into());
+            match rest {
+                Some(r) => format!("{masked}|{r}"),
+                None => masked,
+            }
+        }
+        _ => key.to_string(),
+    }
+}
+
+async fn apply_org_units(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    items: &[&Item],
+) -> anyhow::Result<()> {
+    let mut units: Vec<NewOrgUnit> = Vec::new();
+    for it in items {
+        let kind = OrgKind::from_code(it.get(2).unwrap_or_default())
+            .ok_or_else(|| anyhow::anyhow!("kind"))?;
+        let code = |v: Option<&str>| {
+            v.map(OrgCode::parse)
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("{e}"))
+        };
+        units.push(NewOrgUnit {
+            code: OrgCode::parse(&it.key).map_err(|e| anyhow::anyhow!("{e}"))?,
+            name: it.get(1).unwrap_or_default().to_string(),
+            kind,
+            parent_code: code(it.get(3))?,
+            revoked_on: it.get(4).and_then(|d| d.parse().ok()),
+            merged_into: code(it.get(5))?,
+        });
+    }
+    // Parents before children.
+    units.sort_by_key(|u| (u.kind.level(), u.code.as_str().to_string()));
+    for u in &units {
+        org::upsert(tx, actor, u)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    Ok(())
+}
+
+const HOUSEHOLD_COLS: &[&str] = &[
+    "org_code",
+    "group_name",
+    "address",
+    "phone_enc",
+    "phone_bidx",
+    "phone_masked",
+    "residence",
+    "lifted_out",
+    "monitored",
+    "monitor_type",
+    "dibao",
+    "destitute",
+    "deregistered_on",
+];
+
+async fn apply_households(
+    tx: &mut Transaction<'static, Any>,
+    crypto: &dyn CryptoProvider,
+    items: &[&Item],
+) -> anyhow::Result<Vec<Option<String>>> {
+    let now = now_ms();
+    let mut inserts = Vec::new();
+    for it in items {
+        let phone = it
+            .get(4)
+            .and_then(|p| Phone::parse(p).ok())
+            .map(|p| personal::seal_phone(crypto, &p, AAD_HOUSEHOLD_PHONE));
+        let mut vals = vec![
+            t(it.get(1)),
+            t(it.get(2)),
+            t(it.get(3)),
+            Val::T(phone.as_ref().map(|p| p.enc.clone())),
+            Val::T(phone.as_ref().map(|p| p.bidx.clone())),
+            Val::T(phone.as_ref().map(|p| p.masked.clone())),
+            t(it.get(5)),
+            flag(it.get(6)),
+            flag(it.get(7)),
+            t(it.get(8)),
+            flag(it.get(9)),
+            flag(it.get(10)),
+            t(it.get(11)),
+        ];
+        match &it.existing {
+            Some((id, _)) => update_one(tx, "household", HOUSEHOLD_COLS, vals, *id).await?,
+            None => {
+                vals.insert(0, Val::T(Some(it.key.clone())));
+                vals.push(Val::I(Some(now)));
+                vals.push(Val::I(Some(now)));
+                inserts.push(vals);
+            }
+        }
+    }
+    let mut cols = vec!["household_no"];
+    cols.extend_from_slice(HOUSEHOLD_COLS);
+    cols.extend_from_slice(&["created_at", "updated_at"]);
+    insert_many(tx, "household", &cols, inserts).await?;
+    Ok(items
+        .iter()
+        .map(|it| it.get(1).map(str::to_string))
+        .collect())
+}
+
+const PERSON_COLS: &[&str] = &[
+    "name",
+    "name_pinyin",
+    "name_initials",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "edu_full_time",
+    "edu_in_service",
+    "political_status",
+    "phone_enc",
+    "phone_bidx",
+    "phone_masked",
+    "household_id",
+    "relation",
+    "org_code",
+    "deregistered_on",
+    "dereg_reason",
+];
+
+async fn apply_people(
+    tx: &mut Transaction<'static, Any>,
+    crypto: &dyn CryptoProvider,
+    items: &[&Item],
+    root: Option<&str>,
+) -> anyhow::Result<Vec<Option<String>>> {
+    let s = &sheets::PEOPLE;
+    let hh_i = s.index("户编号");
+    let nos: Vec<String> = items
+        .iter()
+        .filter_map(|it| it.get(hh_i).map(str::to_string))
+        .collect::<std::collections::HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut households: HashMap<String, (i64, String)> = HashMap::new();
+    for r in select_in_tx(
+        tx,
+        "SELECT household_no, id, org_code FROM household WHERE household_no IN",
+        &nos,
+    )
+    .await?
+    {
+        households.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
+    }
+    let root = root.unwrap_or_default().to_string();
+    let now = now_ms();
+    let mut inserts = Vec::new();
+    let mut orgs = Vec::new();
+    for it in items {
+        let id =
+            IdNumber::parse(&it.key, chrono::NaiveDate::MAX).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let name = it.get(1).unwrap_or_default();
+        let keys = name_keys(name);
+        let phone = it
+            .get(8)
+            .and_then(|p| Phone::parse(p).ok())
+            .map(|p| personal::seal_phone(crypto, &p, AAD_PERSON_PHONE));
+        let hh = it.get(hh_i).and_then(|h| households.get(h));
+        let org_code = hh.map(|h| h.1.clone()).unwrap_or_else(|| root.clone());
+        orgs.push(Some(org_code.clone()));
+        let mut vals = vec![
+            t(Some(name)),
+            Val::T(Some(keys.full)),
+            Val::T(Some(keys.initials)),
+            Val::T(Some(id.sex().code().to_string())),
+            Val::T(Some(id.birth_date().to_string())),
+            t(it.get(4)),
+            t(it.get(5)),
+            t(it.get(6)),
+            t(it.get(7)),
+            Val::T(phone.as_ref().map(|p| p.enc.clone())),
+            Val::T(phone.as_ref().map(|p| p.bidx.clone())),
+            Val::T(phone.as_ref().map(|p| p.masked.clone())),
+            Val::I(hh.map(|h| h.0)),
+            t(it.get(10)),
+            Val::T(Some(org_code)),
+            t(it.get(11)),
+            t(it.get(12)),
+        ];
+        match &it.existing {
+            Some((pid, _)) => update_one(tx, "person", PERSON_COLS, vals, *pid).await?,
+            None => {
+                let sealed = personal::seal_id(crypto, &id);
+                let mut row = vec![
+                    Val::T(Some(sealed.bidx)),
+                    Val::T(Some(sealed.enc)),
+                    Val::T(Some(sealed.masked)),
+                ];
+                row.append(&mut vals);
+                row.push(Val::I(Some(now)));
+                row.push(Val::I(Some(now)));
+                inserts.push(row);
+            }
+        }
+    }
+    let mut cols = vec!["id_bidx", "id_enc", "id_masked"];
+    cols.extend_from_slice(PERSON_COLS);
+    cols.extend_from_slice(&["created_at", "updated_at"]);
+    insert_many(tx, "person", &cols, inserts).await?;
+    Ok(orgs)
+}
+
+async fn select_in_tx(
+    tx: &mut Transaction<'static, Any>,
+    head: &str,
+    keys: &[String],
+) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+    let mut out = Vec::new();
+    for chunk in keys.chunks(super::load::CHUNK) {
+        let sql = format!("{head} ({})", placeholders(1, chunk.len()));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for k in chunk {
+            q = q.bind(k.clone());
+        }
+        out.extend(q.fetch_all(&mut **tx).await?);
+    }
+    Ok(out)
+}
+
+async fn apply_party_orgs(
+    tx: &mut Transaction<'static, Any>,
+    items: &[&Item],
+) -> anyhow::Result<Vec<Option<String>>> {
+    // Parents before children: repeatedly write those whose parent is stored or written.
+    let now = now_ms();
+    let mut pending: Vec<&Item> = items.to_vec();
+    let mut written: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let stored: std::collections::HashSet<String> = sqlx::query("SELECT code FROM party_org")
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    while !pending.is_empty() {
+        let (ready, rest): (Vec<&Item>, Vec<&Item>) = pending.into_iter().partition(|it| {
+            it.get(3).is_none_or(|p| {
+                written.contains(p)
+                    || (stored.contains(p)
+                        && !items.iter().any(|x| x.key == p && x.existing.is_none()))
+            })
+        });
+        if ready.is_empty() {
+            anyhow::bail!("党组织上级关系无法排序");
+        }
+        for it in &ready {
+            let vals = vec![t(it.get(1)), t(it.get(2)), t(it.get(3)), t(it.get(4))];
+            match &it.existing {
+                Some((id, _)) => {
+                    update_one(
+                        tx,
+                        "party_org",
+                        &["name", "kind", "parent_code", "org_code"],
+                        vals,
+                        *id,
+                    )
+                    .await?
+                }
+                None => {
+                    let mut row = vec![t(Some(&it.key))];
+                    row.extend(vals);
+                    row.push(Val::I(Some(now)));
+                    row.push(Val::I(Some(now)));
+                    insert_many(
+                        tx,
+                        "party_org",
+                        &[
+                            "code",
+                            "name",
+                            "kind",
+                            "parent_code",
+                            "org_code",
+                            "created_at",
+                            "updated_at",
+                        ],
+                        vec![row],
+                    )
+                    .await?;
+                }
+            }
+            written.insert(it.key.clone());
+        }
+        pending = rest;
+    }
+    Ok(items
+        .iter()
+        .map(|it| it.get(4).map(str::to_string))
+        .collect())
+}
+
+/// Person ids by ID number, through the blind index.
+async fn person_ids(
+    tx: &mut Transaction<'static, Any>,
+    crypto: &dyn CryptoProvider,
+    ids: &[&str],
+) -> anyhow::Result<HashMap<String, i64>> {
+    let by_bidx: HashMap<String, String> = ids
+        .iter()
+        .map(|id| (personal::id_bidx(crypto, id), id.to_string()))
+        .collect();
+    let bidx: Vec<String> = by_bidx.keys().cloned().collect();
+    let mut out = HashMap::new();
+    for r in select_in_tx(tx, "SELECT id_bidx, id FROM person WHERE id_bidx IN", &bidx).await? {
+        let b: String = r.try_get(0)?;
+        if let Some(id) = by_bidx.get(&b) {
+            out.insert(id.clone(), r.try_get(1)?);
+        }
+    }
+    Ok(out)
+}
+
+async fn apply_members(
+    tx: &mut Transaction<'static, Any>,
+    crypto: &dyn CryptoProvider,
+    items: &[&Item],
+) -> anyhow::Result<Vec<Option<String>>> {
+    let ids: Vec<&str> = items.iter().map(|it| it.key.as_str()).collect();
+    let persons = person_ids(tx, crypto, &ids).await?;
+    let mut party_orgs: HashMap<String, String> = HashMap::new();
+    for r in sqlx::query("SELECT code, org_code FROM party_org")
+        .fetch_all(&mut **tx)
+        .await?
+    {
+        party_orgs.insert(r.try_get(0)?, r.try_get(1)?);
+    }
+    let now = now_ms();
+    let mut inserts = Vec::new();
+    let mut orgs = Vec::new();
+    const COLS: &[&str] = &[
+        "party_org_code",
+        "org_code",
+        "category",
+        "joined_on",
+        "confirmed_on",
+        "status",
+        "left_on",
+        "leave_reason",
+    ];
+    for it in items {
+        let org = it.get(1).and_then(|c| party_orgs.get(c)).cloned();
+        orgs.push(org.clone());
+        let vals = vec![
+            t(it.get(1)),
+            Val::T(org),
+            t(it.get(2)),
+            t(it.get(3)),
+            t(it.get(4)),
+            t(it.get(5)),
+            t(it.get(6)),
+            t(it.get(7)),
+        ];
+        match &it.existing {
+            Some((id, _)) => update_one(tx, "party_member", COLS, vals, *id).await?,
+            None => {
+                let pid = *persons
+                    .get(&it.key)
+                    .ok_or_else(|| anyhow::anyhow!("person missing"))?;
+                let mut row = vec![Val::I(Some(pid))];
+                row.extend(vals);
+                row.push(Val::I(Some(now)));
+                row.push(Val::I(Some(now)));
+                inserts.push(row);
+            }
+        }
+    }
+    let mut cols = vec!["person_id"];
+    cols.extend_from_slice(COLS);
+    cols.extend_from_slice(&["created_at", "updated_at"]);
+    insert_many(tx, "party_member", &cols, inserts).await?;
+    Ok(orgs)
+}
+
+async fn apply_cadres(
+    tx: &mut Transaction<'static, Any>,
+    crypto: &dyn CryptoProvider,
+    items: &[&Item],
+) -> anyhow::Result<Vec<Option<String>>> {
+    let ids: Vec<&str> = items
+        .iter()
+        .map(|it| it.get(0).unwrap_or_default())
+        .collect();
+    let persons = person_ids(tx, crypto, &ids).await?;
+    let now = now_ms();
+    let mut inserts = Vec::new();
+    const COLS: &[&str] = &[
+        "category",
+        "post",
+        "post_title",
+        "org_code",
+        "starts_on",
+        "ends_on",
+        "professional",
+    ];
+    for it in items {
+        let vals = vec![
+            t(it.get(1)),
+            t(it.get(2)),
+            t(it.get(3)),
+            t(it.get(4)),
+            t(it.get(5)),
+            t(it.get(6)),
+            flag(it.get(7)),
+        ];
+        match &it.existing {
+            Some((id, _)) => update_one(tx, "cadre_post", COLS, vals, *id).await?,
+            None => {
+                let pid = *persons
+                    .get(it.get(0).unwrap_or_default())
+                    .ok_or_else(|| anyhow::anyhow!("person missing"))?;
+                let mut row = vec![Val::I(Some(pid))];
+                row.extend(vals);
+                row.push(Val::I(Some(now)));
+                row.push(Val::I(Some(now)));
+                inserts.push(row);
+            }
+        }
+    }
+    let mut cols = vec!["person_id"];
+    cols.extend_from_slice(COLS);
+    cols.extend_from_slice(&["created_at", "updated_at"]);
+    insert_many(tx, "cadre_post", &cols, inserts).await?;
+    Ok(items
+        .iter()
+        .map(|it| it.get(4).map(str::to_string))
+        .collect())
+}

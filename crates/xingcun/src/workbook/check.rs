@@ -1,0 +1,1025 @@
+//! From rows as read to a plan of writes: each row merged with what is stored (an absent column
+//! keeps the stored value, an empty cell clears it, a new record takes defaults), then checked
+//! against the sheet's rules and its references (within the workbook or the database). Every
+//! problem is collected; nothing is written here.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use sqlx::{AnyPool, Row};
+use xingcun_crypto::CryptoProvider;
+use xingcun_domain::division::{OrgCode, OrgKind, check_parent};
+use xingcun_domain::enums::{
+    CadreCategory, MemberCategory, PartyOrgKind, PoliticalStatus, Relation, VillagePost,
+};
+use xingcun_domain::{IdNumber, Phone};
+
+use super::Problem;
+use super::load::{self, Existing};
+use super::read::SheetData;
+use super::sheets::{self, Sheet, SheetId};
+use crate::registry::personal;
+
+/// One record to write.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub row: u32,
+    pub key: String,
+    pub values: Vec<Option<String>>,
+    /// The stored record: its id and values.
+    pub existing: Option<(i64, Vec<Option<String>>)>,
+}
+
+impl Item {
+    pub fn get(&self, i: usize) -> Option<&str> {
+        self.values[i].as_deref()
+    }
+    pub fn changed(&self) -> bool {
+        self.existing
+            .as_ref()
+            .is_none_or(|(_, old)| *old != self.values)
+    }
+}
+
+/// The writes of one sheet.
+#[derive(Debug)]
+pub struct SheetPlan {
+    pub sheet: &'static Sheet,
+    pub items: Vec<Item>,
+}
+
+/// Import options that checking needs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub today: NaiveDate,
+    /// `--org CODE`: the scope prefix every written record must lie in.
+    pub within: Option<String>,
+}
+
+/// The key text of a row: its key columns joined by `|`.
+pub fn key_of(sheet: &Sheet, values: &[Option<String>]) -> String {
+    sheet
+        .key
+        .iter()
+        .map(|k| values[*k].as_deref().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// Column indexes by header, checked once.
+fn ix(sheet: &Sheet, h: &str) -> usize {
+    sheet.index(h)
+}
+
+/// Merges rows with stored records and checks duplicates within the sheet.
+fn merge(data: &SheetData, existing: &Existing, problems: &mut Vec<Problem>) -> Vec<Item> {
+    let sheet = data.sheet;
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut items = Vec::with_capacity(data.rows.len());
+    for r in &data.rows {
+        if sheet.key.iter().any(|k| r.values[*k].is_none()) {
+            continue; // a required-cell problem is already reported
+        }
+        let key = key_of(sheet, &r.values);
+        if let Some(first) = seen.insert(key.clone(), r.row) {
+            problems.push(data.problem(
+                r.row,
+                Some(sheet.key[0]),
+                Some(&key),
+                format!("与第 {first} 行重复（同一记录只能出现一次）"),
+            ));
+            continue;
+        }
+        let old = existing.get(&key).cloned();
+        let values = sheet
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match (&old, data.present[i]) {
+                (_, true) => r.values[i]
+                    .clone()
+                    .or_else(|| c.default.map(str::to_string)),
+                (Some((_, ov)), false) => ov[i].clone(),
+                (None, false) => c.default.map(str::to_string),
+            })
+            .collect();
+        items.push(Item {
+            row: r.row,
+            key,
+            values,
+            existing: old,
+        });
+    }
+    items
+}
+
+/// A person's household number, relation to the head and political status.
+type PersonFacts = (Option<String>, Option<String>, Option<String>);
+/// A household member's relation and, when from the workbook, its row.
+type Membership = (Option<String>, Option<u32>);
+/// A post's start, end, holder (blind index) and workbook row.
+type Span = (String, Option<String>, String, Option<u32>);
+
+/// Everything known about references, from the workbook and the database.
+#[derive(Debug, Default)]
+struct World {
+    orgs: HashMap<String, (OrgKind, String)>,
+    /// household number → org code
+    households: HashMap<String, String>,
+    /// ID → (household number, relation, political status)
+    people: HashMap<String, PersonFacts>,
+    /// party org code → (kind, org code)
+    party_orgs: HashMap<String, (String, String)>,
+    /// ID → member category
+    members: HashMap<String, String>,
+    root: Option<String>,
+}
+
+/// Builds the plan, or adds to `problems`.
+pub async fn plan(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    data: &[SheetData],
+    opts: &Options,
+    problems: &mut Vec<Problem>,
+) -> Result<Vec<SheetPlan>, sqlx::Error> {
+    let mut world = World::default();
+    for r in sqlx::query("SELECT code, kind, scope_prefix, parent_code FROM org_unit")
+        .fetch_all(pool)
+        .await?
+    {
+        let code: String = r.try_get(0)?;
+        let kind = OrgKind::from_code(&r.try_get::<String, _>(1)?).unwrap_or(OrgKind::Grid);
+        if r.try_get::<Option<String>, _>(3)?.is_none() {
+            world.root = Some(code.clone());
+        }
+        world.orgs.insert(code, (kind, r.try_get(2)?));
+    }
+    for r in sqlx::query("SELECT code, kind, org_code FROM party_org")
+        .fetch_all(pool)
+        .await?
+    {
+        world
+            .party_orgs
+            .insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
+    }
+    let mut plans = Vec::new();
+    for d in data {
+        let keys: Vec<String> = d
+            .rows
+            .iter()
+            .filter_map(|r| r.values[d.sheet.key[0]].clone())
+            .collect();
+        let existing = match d.sheet.id {
+            SheetId::OrgUnits => load::org_units(pool, &keys).await?,
+            SheetId::Households => load::households(pool, crypto, &keys).await?,
+            SheetId::People => load::people(pool, crypto, &valid_ids(&keys, opts)).await?,
+            SheetId::PartyOrgs => load::party_orgs(pool, &keys).await?,
+            SheetId::PartyMembers => {
+                load::party_members(pool, crypto, &valid_ids(&keys, opts)).await?
+            }
+            SheetId::Cadres => load::cadre_posts(pool, crypto, &valid_ids(&keys, opts)).await?,
+        };
+        let items = merge(d, &existing, problems);
+        match d.sheet.id {
+            SheetId::OrgUnits => check_org_units(d, &items, &mut world, problems),
+            SheetId::Households => check_households(d, &items, &mut world, problems),
+            SheetId::People => {
+                check_people(pool, crypto, d, &items, &mut world, opts, problems).await?
+            }
+            SheetId::PartyOrgs => check_party_orgs(d, &items, &mut world, problems),
+            SheetId::PartyMembers => {
+                check_members(pool, crypto, d, &items, &mut world, opts, problems).await?
+            }
+            SheetId::Cadres => {
+                check_cadres(pool, crypto, d, &items, &mut world, opts, problems).await?
+            }
+        }
+        if let Some(prefix) = &opts.within {
+            check_within(d, &items, &world, prefix, problems);
+        }
+        plans.push(SheetPlan {
+            sheet: d.sheet,
+            items,
+        });
+    }
+    if data.iter().any(|d| d.sheet.id == SheetId::People) {
+        check_political_status(pool, crypto, data, &plans, &world, problems).await?;
+    }
+    Ok(plans)
+}
+
+fn valid_ids(keys: &[String], opts: &Options) -> Vec<String> {
+    keys.iter()
+        .filter(|k| IdNumber::parse(k, opts.today).is_ok())
+        .cloned()
+        .collect()
+}
+
+fn check_org_units(d: &SheetData, items: &[Item], world: &mut World, problems: &mut Vec<Problem>) {
+    let s = &sheets::ORG_UNITS;
+    let (code_i, kind_i, parent_i, revoked_i, merged_i) = (
+        0,
+        ix(s, "类型"),
+        ix(s, "上级编码"),
+        ix(s, "撤销日期"),
+        ix(s, "并入编码"),
+    );
+    // First pass: every unit of the workbook is known, so parents may come later in the sheet.
+    let mut parsed = Vec::new();
+    for it in items {
+        let code = match OrgCode::parse(&it.key) {
+            Ok(c) => c,
+            Err(e) => {
+                problems.push(d.problem(it.row, Some(code_i), Some(&it.key), e.to_string()));
+                continue;
+            }
+        };
+        let Some(kind) = it.get(kind_i).and_then(OrgKind::from_code) else {
+            continue;
+        };
+        if let Err(e) = code.check_kind(kind) {
+            problems.push(d.problem(it.row, Some(code_i), Some(&it.key), e.to_string()));
+            continue;
+        }
+        world
+            .orgs
+            .insert(it.key.clone(), (kind, code.scope_prefix(kind).to_string()));
+        parsed.push((it, code, kind));
+    }
+    for (it, code, kind) in parsed {
+        match (kind, it.get(parent_i)) {
+            (OrgKind::District, None) => {}
+            (OrgKind::District, Some(p)) => {
+                problems.push(d.problem(it.row, Some(parent_i), Some(p), "区县不应填写上级编码"))
+            }
+            (_, None) => problems.push(d.problem(
+                it.row,
+                Some(parent_i),
+                None,
+                "上级编码不能为空（只有区县没有上级）",
+            )),
+            (_, Some(p)) => match (OrgCode::parse(p), world.orgs.get(p)) {
+                (Ok(pc), Some((pk, _))) => {
+                    if let Err(e) = check_parent(&code, kind, &pc, *pk) {
+                        problems.push(d.problem(it.row, Some(parent_i), Some(p), e.to_string()));
+                    }
+                }
+                _ => problems.push(d.problem(
+                    it.row,
+                    Some(parent_i),
+                    Some(p),
+                    format!("上级编码 {p} 不存在（工作簿和系统中都没有）"),
+                )),
+            },
+        }
+        match (it.get(revoked_i), it.get(merged_i)) {
+            (None, Some(m)) => problems.push(d.problem(
+                it.row,
+                Some(revoked_i),
+                Some(m),
+                "填写并入编码时须填写撤销日期",
+            )),
+            (_, Some(m)) if !world.orgs.contains_key(m) => problems.push(d.problem(
+                it.row,
+                Some(merged_i),
+                Some(m),
+                format!("并入编码 {m} 不存在"),
+            )),
+            _ => {}
+        }
+    }
+}
+
+fn is_village_or_grid(k: OrgKind) -> bool {
+    k.is_village() || k == OrgKind::Grid
+}
+
+fn check_households(d: &SheetData, items: &[Item], world: &mut World, problems: &mut Vec<Problem>) {
+    let s = &sheets::HOUSEHOLDS;
+    let (org_i, phone_i, mon_i, mtype_i) = (
+        ix(s, "所属区划编码"),
+        ix(s, "联系电话"),
+        ix(s, "监测对象"),
+        ix(s, "监测对象类型"),
+    );
+    for it in items {
+        if let Some(o) = it.get(org_i) {
+            match world.orgs.get(o) {
+                Some((k, _)) if is_village_or_grid(*k) => {}
+                Some((k, _)) => problems.push(d.problem(
+                    it.row,
+                    Some(org_i),
+                    Some(o),
+                    format!("所属区划须为行政村、社区或网格，{o} 是{}", k.label()),
+                )),
+                None => problems.push(d.problem(
+                    it.row,
+                    Some(org_i),
+                    Some(o),
+                    format!("区划编码 {o} 不存在"),
+                )),
+            }
+        }
+        if let Some(p) = it.get(phone_i)
+            && let Err(e) = Phone::parse(p)
+        {
+            problems.push(d.problem(it.row, Some(phone_i), Some(p), e.to_string()));
+        }
+        if it.get(mon_i) == Some("1") && it.get(mtype_i).is_none() {
+            problems.push(d.problem(
+                it.row,
+                Some(mtype_i),
+                None,
+                "监测对象为“是”时须填写监测对象类型",
+            ));
+        }
+        if let Some(o) = it.get(org_i) {
+            world.households.insert(it.key.clone(), o.to_string());
+        }
+    }
+}
+
+async fn check_people(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    d: &SheetData,
+    items: &[Item],
+    world: &mut World,
+    opts: &Options,
+    problems: &mut Vec<Problem>,
+) -> Result<(), sqlx::Error> {
+    let s = &sheets::PEOPLE;
+    let (sex_i, birth_i, phone_i, hh_i, rel_i, dereg_i, reason_i, pol_i) = (
+        ix(s, "性别"),
+        ix(s, "出生日期"),
+        ix(s, "联系电话"),
+        ix(s, "户编号"),
+        ix(s, "与户主关系"),
+        ix(s, "注销日期"),
+        ix(s, "注销原因"),
+        ix(s, "政治面貌"),
+    );
+    // Households named here but not in the 户 sheet must exist in the database.
+    let unknown: Vec<String> = items
+        .iter()
+        .filter_map(|it| it.get(hh_i))
+        .filter(|h| !world.households.contains_key(*h))
+        .map(str::to_string)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    for r in load::select_in(
+        pool,
+        "SELECT household_no, org_code FROM household WHERE household_no IN",
+        &unknown,
+    )
+    .await?
+    {
+        world.households.insert(r.try_get(0)?, r.try_get(1)?);
+    }
+    for it in items {
+        let id = match IdNumber::parse(&it.key, opts.today) {
+            Ok(id) => id,
+            Err(e) => {
+                problems.push(d.problem(it.row, Some(0), Some(&it.key), e.to_string()));
+                continue;
+            }
+        };
+        if let Some(sx) = it.get(sex_i)
+            && sx != id.sex().code()
+        {
+            let word = xingcun_domain::enums::Sex::from_code(sx)
+                .map(|s| s.label())
+                .unwrap_or(sx);
+            problems.push(d.problem(
+                it.row,
+                Some(sex_i),
+                Some(word),
+                format!("性别与身份证号不符（身份证号为{}）", id.sex().label()),
+            ));
+        }
+        if let Some(b) = it.get(birth_i)
+            && b != id.birth_date().to_string()
+        {
+            problems.push(d.problem(
+                it.row,
+                Some(birth_i),
+                Some(b),
+                format!("出生日期与身份证号不符（身份证号为 {}）", id.birth_date()),
+            ));
+        }
+        if let Some(p) = it.get(phone_i)
+            && let Err(e) = Phone::parse(p)
+        {
+            problems.push(d.problem(it.row, Some(phone_i), Some(p), e.to_string()));
+        }
+        match (it.get(hh_i), it.get(rel_i)) {
+            (Some(h), _) if !world.households.contains_key(h) => problems.push(d.problem(
+                it.row,
+                Some(hh_i),
+                Some(h),
+                format!("户编号 {h} 不存在（户表和系统中都没有）"),
+            )),
+            (Some(_), None) => {
+                problems.push(d.problem(it.row, Some(rel_i), None, "填写户编号时须填写与户主关系"))
+            }
+            (None, Some(r)) => problems.push(d.problem(
+                it.row,
+                Some(hh_i),
+                Some(r),
+                "填写与户主关系时须填写户编号",
+            )),
+            _ => {}
+        }
+        match (it.get(dereg_i), it.get(reason_i)) {
+            (Some(_), None) => problems.push(d.problem(
+                it.row,
+                Some(reason_i),
+                None,
+                "填写注销日期时须填写注销原因",
+            )),
+            (None, Some(r)) => problems.push(d.problem(
+                it.row,
+                Some(dereg_i),
+                Some(r),
+                "填写注销原因时须填写注销日期",
+            )),
+            _ => {}
+        }
+        world.people.insert(
+            it.key.clone(),
+            (
+                it.get(hh_i).map(str::to_string),
+                it.get(rel_i).map(str::to_string),
+                it.get(pol_i).map(str::to_string),
+            ),
+        );
+    }
+    check_household_heads(pool, crypto, d, items, opts, problems).await
+}
+
+/// A household with any person has exactly one 户主, counting the stored members it keeps.
+async fn check_household_heads(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    d: &SheetData,
+    items: &[Item],
+    opts: &Options,
+    problems: &mut Vec<Problem>,
+) -> Result<(), sqlx::Error> {
+    let s = &sheets::PEOPLE;
+    let (hh_i, rel_i) = (ix(s, "户编号"), ix(s, "与户主关系"));
+    let head = Relation::HouseholdHead.code();
+    // Households touched: those named now, and those people leave.
+    let mut touched: HashSet<String> = items
+        .iter()
+        .filter_map(|it| it.get(hh_i).map(str::to_string))
+        .collect();
+    for it in items {
+        if let Some((_, old)) = &it.existing
+            && let Some(h) = &old[hh_i]
+        {
+            touched.insert(h.clone());
+        }
+    }
+    let touched: Vec<String> = touched.into_iter().collect();
+    // household → person bidx → relation, stored members first, then the workbook's rows.
+    let mut members: HashMap<String, HashMap<String, Membership>> = HashMap::new();
+    for r in load::select_in(
+        pool,
+        "SELECT h.household_no, p.id_bidx, p.relation FROM person p JOIN household h ON h.id = p.household_id
+         WHERE p.deregistered_on IS NULL AND h.household_no IN",
+        &touched,
+    )
+    .await?
+    {
+        members.entry(r.try_get(0)?).or_default().insert(r.try_get(1)?, (r.try_get(2)?, None));
+    }
+    for it in items {
+        if IdNumber::parse(&it.key, opts.today).is_err() {
+            continue;
+        }
+        let b = personal::id_bidx(crypto, &it.key);
+        for m in members.values_mut() {
+            m.remove(&b);
+        }
+        if let Some(h) = it.get(hh_i)
+            && it.get(ix(s, "注销日期")).is_none()
+        {
+            members
+                .entry(h.to_string())
+                .or_default()
+                .insert(b, (it.get(rel_i).map(str::to_string), Some(it.row)));
+        }
+    }
+    let mut households: Vec<_> = members.into_iter().collect();
+    households.sort_by(|a, b| a.0.cmp(&b.0));
+    for (h, people) in households {
+        if people.is_empty() {
+            continue;
+        }
+        let mut heads: Vec<Option<u32>> = people
+            .values()
+            .filter(|(r, _)| r.as_deref() == Some(head))
+            .map(|(_, row)| *row)
+            .collect();
+        heads.sort();
+        let first_row = people
+            .values()
+            .filter_map(|(_, row)| *row)
+            .min()
+            .unwrap_or(0);
+        if heads.is_empty() {
+            problems.push(d.problem(
+                first_row,
+                Some(rel_i),
+                Some(&h),
+                format!("户 {h} 没有户主（每户须有且只有一名户主）"),
+            ));
+        } else if heads.len() > 1 {
+            let row = heads.iter().rev().find_map(|r| *r).unwrap_or(first_row);
+            problems.push(d.problem(
+                row,
+                Some(rel_i),
+                Some("户主"),
+                format!("户 {h} 有 {} 名户主（每户须有且只有一名户主）", heads.len()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_party_orgs(d: &SheetData, items: &[Item], world: &mut World, problems: &mut Vec<Problem>) {
+    let s = &sheets::PARTY_ORGS;
+    let (kind_i, parent_i, org_i) = (ix(s, "类型"), ix(s, "上级组织编码"), ix(s, "所在区划编码"));
+    for it in items {
+        if let (Some(k), Some(o)) = (it.get(kind_i), it.get(org_i)) {
+            world
+                .party_orgs
+                .insert(it.key.clone(), (k.to_string(), o.to_string()));
+        }
+    }
+    for it in items {
+        if let Some(o) = it.get(org_i)
+            && !world.orgs.contains_key(o)
+        {
+            problems.push(d.problem(
+                it.row,
+                Some(org_i),
+                Some(o),
+                format!("所在区划编码 {o} 不存在"),
+            ));
+        }
+        if let Some(p) = it.get(parent_i) {
+            if p == it.key {
+                problems.push(d.problem(it.row, Some(parent_i), Some(p), "上级组织不能是本组织"));
+            } else if !world.party_orgs.contains_key(p) {
+                problems.push(d.problem(
+                    it.row,
+                    Some(parent_i),
+                    Some(p),
+                    format!("上级组织编码 {p} 不存在"),
+                ));
+            }
+        }
+    }
+    // No cycles: walking up from any org ends at a top org.
+    for it in items {
+        let mut seen = HashSet::new();
+        let mut cur = Some(it.key.clone());
+        while let Some(c) = cur {
+            if !seen.insert(c.clone()) {
+                problems.push(d.problem(
+                    it.row,
+                    Some(parent_i),
+                    it.get(parent_i),
+                    "上级组织关系形成循环",
+                ));
+                break;
+            }
+            cur = items
+                .iter()
+                .find(|x| x.key == c)
+                .and_then(|x| x.get(parent_i).map(str::to_string));
+        }
+    }
+}
+
+/// People named by a sheet but not in the 人员 sheet must be in the database.
+async fn resolve_people(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    items: &[Item],
+    world: &mut World,
+    opts: &Options,
+) -> Result<HashSet<String>, sqlx::Error> {
+    let wanted: Vec<String> = items
+        .iter()
+        .map(|it| it.get(0).unwrap_or_default().to_string())
+        .filter(|id| !world.people.contains_key(id) && IdNumber::parse(id, opts.today).is_ok())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let by_bidx: HashMap<String, String> = wanted
+        .iter()
+        .map(|id| (personal::id_bidx(crypto, id), id.clone()))
+        .collect();
+    let bidx: Vec<String> = by_bidx.keys().cloned().collect();
+    let mut found = HashSet::new();
+    for r in load::select_in(
+        pool,
+        "SELECT p.id_bidx, h.household_no, p.relation, p.political_status FROM person p
+         LEFT JOIN household h ON h.id = p.household_id WHERE p.id_bidx IN",
+        &bidx,
+    )
+    .await?
+    {
+        let b: String = r.try_get(0)?;
+        if let Some(id) = by_bidx.get(&b) {
+            world
+                .people
+                .insert(id.clone(), (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
+            found.insert(id.clone());
+        }
+    }
+    Ok(found)
+}
+
+fn check_person_ref(
+    d: &SheetData,
+    it: &Item,
+    world: &World,
+    opts: &Options,
+    problems: &mut Vec<Problem>,
+) -> bool {
+    let id = it.get(0).unwrap_or_default();
+    if let Err(e) = IdNumber::parse(id, opts.today) {
+        problems.push(d.problem(it.row, Some(0), Some(id), e.to_string()));
+        return false;
+    }
+    if !world.people.contains_key(id) {
+        problems.push(d.problem(
+            it.row,
+            Some(0),
+            Some(id),
+            "该身份证号的人员不存在（人员表和系统中都没有）",
+        ));
+        return false;
+    }
+    true
+}
+
+async fn check_members(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    d: &SheetData,
+    items: &[Item],
+    world: &mut World,
+    opts: &Options,
+    problems: &mut Vec<Problem>,
+) -> Result<(), sqlx::Error> {
+    let s = &sheets::PARTY_MEMBERS;
+    let (org_i, cat_i, joined_i, confirmed_i, left_i, reason_i) = (
+        ix(s, "所在党组织编码"),
+        ix(s, "党员类别"),
+        ix(s, "入党日期"),
+        ix(s, "转正日期"),
+        ix(s, "离开日期"),
+        ix(s, "离开原因"),
+    );
+    resolve_people(pool, crypto, items, world, opts).await?;
+    for it in items {
+        check_person_ref(d, it, world, opts, problems);
+        if let Some(o) = it.get(org_i) {
+            match world.party_orgs.get(o) {
+                Some((k, _)) if k == PartyOrgKind::Branch.code() => {}
+                Some(_) => problems.push(d.problem(
+                    it.row,
+                    Some(org_i),
+                    Some(o),
+                    "党员须编入党支部（该组织不是党支部）",
+                )),
+                None => problems.push(d.problem(
+                    it.row,
+                    Some(org_i),
+                    Some(o),
+                    format!("党组织编码 {o} 不存在"),
+                )),
+            }
+        }
+        let date = |i: usize| {
+            it.get(i)
+                .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+        };
+        let full = it.get(cat_i) == Some(MemberCategory::Full.code());
+        match (full, date(joined_i), date(confirmed_i)) {
+            (true, Some(_), None) => problems.push(d.problem(
+                it.row,
+                Some(confirmed_i),
+                None,
+                "正式党员填写入党日期时须填写转正日期",
+            )),
+            (true, Some(j), Some(c))
+                if c < j.checked_add_months(chrono::Months::new(12)).unwrap_or(j) =>
+            {
+                problems.push(d.problem(
+                    it.row,
+                    Some(confirmed_i),
+                    it.get(confirmed_i),
+                    format!("转正日期须在入党日期（{j}）满一年之后"),
+                ))
+            }
+            (false, _, Some(c)) => problems.push(d.problem(
+                it.row,
+                Some(confirmed_i),
+                Some(&c.to_string()),
+                "预备党员不应填写转正日期",
+            )),
+            _ => {}
+        }
+        match (it.get(left_i), it.get(reason_i)) {
+            (Some(_), None) => problems.push(d.problem(
+                it.row,
+                Some(reason_i),
+                None,
+                "填写离开日期时须填写离开原因",
+            )),
+            (None, Some(r)) => problems.push(d.problem(
+                it.row,
+                Some(left_i),
+                Some(r),
+                "填写离开原因时须填写离开日期",
+            )),
+            _ => {}
+        }
+        if let Some(c) = it.get(cat_i) {
+            world.members.insert(it.key.clone(), c.to_string());
+        }
+    }
+    Ok(())
+}
+
+async fn check_cadres(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    d: &SheetData,
+    items: &[Item],
+    world: &mut World,
+    opts: &Options,
+    problems: &mut Vec<Problem>,
+) -> Result<(), sqlx::Error> {
+    let s = &sheets::CADRES;
+    let (cat_i, post_i, org_i, start_i, end_i, pro_i) = (
+        ix(s, "干部类别"),
+        ix(s, "职务"),
+        ix(s, "任职单位编码"),
+        ix(s, "任职日期"),
+        ix(s, "离任日期"),
+        ix(s, "专业化管理"),
+    );
+    resolve_people(pool, crypto, items, world, opts).await?;
+    let mut planned = Vec::new();
+    for it in items {
+        check_person_ref(d, it, world, opts, problems);
+        let cat = it.get(cat_i).and_then(CadreCategory::from_code);
+        let post = it.get(post_i).unwrap_or_default();
+        if cat == Some(CadreCategory::VillageCadre) && VillagePost::from_code(post).is_none() {
+            problems.push(d.problem(
+                it.row,
+                Some(post_i),
+                Some(post),
+                format!("村干部的职务须为：{}", VillagePost::LABELS.join("、")),
+            ));
+        }
+        if let (Some(cat), Some(o)) = (cat, it.get(org_i)) {
+            match world.orgs.get(o) {
+                None => problems.push(d.problem(
+                    it.row,
+                    Some(org_i),
+                    Some(o),
+                    format!("任职单位编码 {o} 不存在"),
+                )),
+                Some((k, _)) if cat == CadreCategory::VillageCadre && !k.is_village() => problems
+                    .push(d.problem(
+                        it.row,
+                        Some(org_i),
+                        Some(o),
+                        "村干部的任职单位须为行政村或社区",
+                    )),
+                Some((k, _)) if cat != CadreCategory::VillageCadre && !k.is_township_level() => {
+                    problems.push(d.problem(
+                        it.row,
+                        Some(org_i),
+                        Some(o),
+                        "乡镇领导和乡镇干部的任职单位须为乡镇或街道",
+                    ))
+                }
+                _ => {}
+            }
+        }
+        if let (Some(a), Some(b)) = (it.get(start_i), it.get(end_i))
+            && b <= a
+        {
+            problems.push(d.problem(it.row, Some(end_i), Some(b), "离任日期须晚于任职日期"));
+        }
+        if it.get(pro_i) == Some("1") && post != VillagePost::BranchSecretary.code() {
+            problems.push(d.problem(
+                it.row,
+                Some(pro_i),
+                Some("是"),
+                "专业化管理只能标在党组织书记职务上",
+            ));
+        }
+        if post == VillagePost::BranchSecretary.code()
+            || post == VillagePost::VillagersCommitteeChair.code()
+        {
+            planned.push(it);
+        }
+    }
+    // At most one active 党组织书记 and one 村(居)委会主任 per village on any day.
+    let villages: Vec<String> = planned
+        .iter()
+        .filter_map(|it| it.get(org_i).map(str::to_string))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut spans: HashMap<(String, String), Vec<Span>> = HashMap::new();
+    let item_keys: HashSet<String> = items
+        .iter()
+        .map(|it| {
+            personal::id_bidx(crypto, it.get(0).unwrap_or_default())
+                + "|"
+                + &it.key[it.key.find('|').map(|i| i + 1).unwrap_or(0)..]
+        })
+        .collect();
+    for r in load::select_in(
+        pool,
+        "SELECT c.org_code, c.post, c.starts_on, c.ends_on, p.id_bidx FROM cadre_post c JOIN person p ON p.id = c.person_id
+         WHERE c.post IN ('branch_secretary', 'villagers_committee_chair') AND c.org_code IN",
+        &villages,
+    )
+    .await?
+    {
+        let (org, post, start, end, b): (String, String, String, Option<String>, String) =
+            (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?);
+        let stored_key = format!("{b}|{org}|{post}|{start}");
+        if item_keys.contains(&stored_key) {
+            continue; // replaced by the workbook's row
+        }
+        spans.entry((org, post)).or_default().push((start, end, b, None));
+    }
+    for it in &planned {
+        let (Some(org), Some(post), Some(start)) = (it.get(org_i), it.get(post_i), it.get(start_i))
+        else {
+            continue;
+        };
+        spans
+            .entry((org.to_string(), post.to_string()))
+            .or_default()
+            .push((
+                start.to_string(),
+                it.get(end_i).map(str::to_string),
+                personal::id_bidx(crypto, it.get(0).unwrap_or_default()),
+                Some(it.row),
+            ));
+    }
+    for ((org, post), mut list) in spans {
+        list.sort();
+        for w in list.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            let overlaps = a.1.as_deref().is_none_or(|end| end > b.0.as_str());
+            if overlaps {
+                let row = b.3.or(a.3).unwrap_or(0);
+                let word = VillagePost::from_code(&post)
+                    .map(|p| p.label())
+                    .unwrap_or("");
+                problems.push(d.problem(
+                    row,
+                    Some(start_i),
+                    Some(&b.0),
+                    format!("村 {org} 同一时间只能有一名在任{word}（任期与另一条记录重叠）"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `--org`: every record written lies in the subtree; a key stored elsewhere is refused.
+fn check_within(
+    d: &SheetData,
+    items: &[Item],
+    world: &World,
+    prefix: &str,
+    problems: &mut Vec<Problem>,
+) {
+    let s = d.sheet;
+    let unit_of = |values: &[Option<String>]| -> Option<String> {
+        match s.id {
+            SheetId::OrgUnits => values[0].clone(),
+            SheetId::Households => values[1].clone(),
+            SheetId::People => values[sheets::PEOPLE.index("户编号")]
+                .as_ref()
+                .and_then(|h| world.households.get(h).cloned())
+                .or_else(|| world.root.clone()),
+            SheetId::PartyOrgs => values[4].clone(),
+            SheetId::PartyMembers => values[1]
+                .as_ref()
+                .and_then(|o| world.party_orgs.get(o).map(|x| x.1.clone())),
+            SheetId::Cadres => values[4].clone(),
+        }
+    };
+    for it in items {
+        if let Some((_, old)) = &it.existing
+            && unit_of(old).is_some_and(|u| !u.starts_with(prefix))
+        {
+            problems.push(d.problem(
+                it.row,
+                Some(s.key[0]),
+                Some(&it.key),
+                "编号已被其他单位使用",
+            ));
+            continue;
+        }
+        if let Some(u) = unit_of(&it.values)
+            && !u.starts_with(prefix)
+        {
+            problems.push(d.problem(
+                it.row,
+                None,
+                Some(&u),
+                format!("该记录所属单位 {u} 不在导入范围内"),
+            ));
+        }
+    }
+}
+
+/// 政治面貌 agrees with the 党员 sheet (the source of party membership).
+async fn check_political_status(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    data: &[SheetData],
+    plans: &[SheetPlan],
+    world: &World,
+    problems: &mut Vec<Problem>,
+) -> Result<(), sqlx::Error> {
+    let Some(people) = plans.iter().find(|p| p.sheet.id == SheetId::People) else {
+        return Ok(());
+    };
+    let Some(d) = data.iter().find(|d| d.sheet.id == SheetId::People) else {
+        return Ok(());
+    };
+    let pol_i = sheets::PEOPLE.index("政治面貌");
+    let member_codes = [
+        PoliticalStatus::CpcMember.code(),
+        PoliticalStatus::CpcProbationaryMember.code(),
+    ];
+    let needs_lookup: Vec<String> = people
+        .items
+        .iter()
+        .filter(|it| !world.members.contains_key(&it.key))
+        .map(|it| personal::id_bidx(crypto, &it.key))
+        .collect();
+    let mut stored: HashMap<String, String> = HashMap::new();
+    for r in load::select_in(
+        pool,
+        "SELECT p.id_bidx, m.category FROM party_member m JOIN person p ON p.id = m.person_id WHERE m.left_on IS NULL AND p.id_bidx IN",
+        &needs_lookup,
+    )
+    .await?
+    {
+        stored.insert(r.try_get(0)?, r.try_get(1)?);
+    }
+    for it in &people.items {
+        let Some(pol) = it.get(pol_i) else { continue };
+        let category = world
+            .members
+            .get(&it.key)
+            .cloned()
+            .or_else(|| stored.get(&personal::id_bidx(crypto, &it.key)).cloned());
+        let expected = category
+            .as_deref()
+            .and_then(MemberCategory::from_code)
+            .map(|c| c.political_status());
+        let word = PoliticalStatus::from_code(pol)
+            .map(|p| p.label())
+            .unwrap_or(pol);
+        match expected {
+            Some(e) if e.code() != pol => problems.push(d.problem(
+                it.row,
+                Some(pol_i),
+                Some(word),
+                format!("政治面貌与党员表不一致（党员表为{}）", e.label()),
+            )),
+            None if member_codes.contains(&pol) => problems.push(d.problem(
+                it.row,
+                Some(pol_i),
+                Some(word),
+                "政治面貌为党员，但党员表和系统中没有该人的党员记录",
+            )),
+            _ => {}
+        }
+    }
+    Ok(())
+}

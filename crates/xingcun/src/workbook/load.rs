@@ -1,0 +1,242 @@
+//! What the database already holds, in the workbook's canonical form, for the keys an import
+//! touches. Queries go in chunks so a million-row workbook never builds one huge statement.
+
+use std::collections::HashMap;
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+use xingcun_crypto::CryptoProvider;
+
+use crate::registry::personal::{self, AAD_HOUSEHOLD_PHONE, AAD_PERSON_PHONE};
+
+pub const CHUNK: usize = 500;
+
+/// `$from, $from+1, …` for `n` placeholders.
+pub fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Runs `SELECT … WHERE col IN (chunk)` over all keys, chunk by chunk.
+pub async fn select_in(
+    pool: &AnyPool,
+    sql_head: &str,
+    keys: &[String],
+) -> Result<Vec<AnyRow>, sqlx::Error> {
+    let mut out = Vec::new();
+    for chunk in keys.chunks(CHUNK) {
+        let sql = format!("{sql_head} ({})", placeholders(1, chunk.len()));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for k in chunk {
+            q = q.bind(k.clone());
+        }
+        out.extend(q.fetch_all(pool).await?);
+    }
+    Ok(out)
+}
+
+fn flag(r: &AnyRow, i: usize) -> Result<Option<String>, sqlx::Error> {
+    Ok(Some(r.try_get::<i64, _>(i)?.to_string()))
+}
+
+/// An existing record: its row id and canonical values in the sheet's column order.
+pub type Existing = HashMap<String, (i64, Vec<Option<String>>)>;
+
+pub async fn org_units(pool: &AnyPool, codes: &[String]) -> Result<Existing, sqlx::Error> {
+    let rows = select_in(pool, "SELECT id, code, name, kind, parent_code, revoked_on, merged_into FROM org_unit WHERE code IN", codes).await?;
+    rows.iter()
+        .map(|r| {
+            let code: String = r.try_get(1)?;
+            let v = vec![
+                Some(code.clone()),
+                r.try_get(2)?,
+                r.try_get(3)?,
+                r.try_get(4)?,
+                r.try_get(5)?,
+                r.try_get(6)?,
+            ];
+            Ok((code, (r.try_get(0)?, v)))
+        })
+        .collect()
+}
+
+pub async fn households(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    nos: &[String],
+) -> Result<Existing, sqlx::Error> {
+    let rows = select_in(
+        pool,
+        "SELECT id, household_no, org_code, group_name, address, phone_enc, residence, lifted_out, monitored,
+                monitor_type, dibao, destitute, deregistered_on FROM household WHERE household_no IN",
+        nos,
+    )
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let no: String = r.try_get(1)?;
+            let phone = r
+                .try_get::<Option<String>, _>(5)?
+                .and_then(|e| personal::open(crypto, &e, AAD_HOUSEHOLD_PHONE));
+            let v = vec![
+                Some(no.clone()),
+                r.try_get(2)?,
+                r.try_get(3)?,
+                r.try_get(4)?,
+                phone,
+                r.try_get(6)?,
+                flag(r, 7)?,
+                flag(r, 8)?,
+                r.try_get(9)?,
+                flag(r, 10)?,
+                flag(r, 11)?,
+                r.try_get(12)?,
+            ];
+            Ok((no, (r.try_get(0)?, v)))
+        })
+        .collect()
+}
+
+/// People by ID number (the keys are the plain IDs; the query goes by blind index).
+pub async fn people(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    ids: &[String],
+) -> Result<Existing, sqlx::Error> {
+    let by_bidx: HashMap<String, &String> = ids
+        .iter()
+        .map(|id| (personal::id_bidx(crypto, id), id))
+        .collect();
+    let bidx: Vec<String> = by_bidx.keys().cloned().collect();
+    let rows = select_in(
+        pool,
+        "SELECT p.id, p.id_bidx, p.name, p.sex, p.birth_date, p.ethnicity, p.edu_full_time, p.edu_in_service,
+                p.political_status, p.phone_enc, h.household_no, p.relation, p.deregistered_on, p.dereg_reason
+         FROM person p LEFT JOIN household h ON h.id = p.household_id WHERE p.id_bidx IN",
+        &bidx,
+    )
+    .await?;
+    let mut out = HashMap::new();
+    for r in &rows {
+        let b: String = r.try_get(1)?;
+        let Some(id) = by_bidx.get(&b) else { continue };
+        let phone = r
+            .try_get::<Option<String>, _>(9)?
+            .and_then(|e| personal::open(crypto, &e, AAD_PERSON_PHONE));
+        let v = vec![
+            Some((*id).clone()),
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+            r.try_get(5)?,
+            r.try_get(6)?,
+            r.try_get(7)?,
+            r.try_get(8)?,
+            phone,
+            r.try_get(10)?,
+            r.try_get(11)?,
+            r.try_get(12)?,
+            r.try_get(13)?,
+        ];
+        out.insert((*id).clone(), (r.try_get(0)?, v));
+    }
+    Ok(out)
+}
+
+pub async fn party_orgs(pool: &AnyPool, codes: &[String]) -> Result<Existing, sqlx::Error> {
+    let rows = select_in(
+        pool,
+        "SELECT id, code, name, kind, parent_code, org_code FROM party_org WHERE code IN",
+        codes,
+    )
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let code: String = r.try_get(1)?;
+            let v = vec![
+                Some(code.clone()),
+                r.try_get(2)?,
+                r.try_get(3)?,
+                r.try_get(4)?,
+                r.try_get(5)?,
+            ];
+            Ok((code, (r.try_get(0)?, v)))
+        })
+        .collect()
+}
+
+pub async fn party_members(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    ids: &[String],
+) -> Result<Existing, sqlx::Error> {
+    let by_bidx: HashMap<String, &String> = ids
+        .iter()
+        .map(|id| (personal::id_bidx(crypto, id), id))
+        .collect();
+    let bidx: Vec<String> = by_bidx.keys().cloned().collect();
+    let rows = select_in(
+        pool,
+        "SELECT m.id, p.id_bidx, m.party_org_code, m.category, m.joined_on, m.confirmed_on, m.status, m.left_on, m.leave_reason
+         FROM party_member m JOIN person p ON p.id = m.person_id WHERE p.id_bidx IN",
+        &bidx,
+    )
+    .await?;
+    let mut out = HashMap::new();
+    for r in &rows {
+        let b: String = r.try_get(1)?;
+        let Some(id) = by_bidx.get(&b) else { continue };
+        let v = vec![
+            Some((*id).clone()),
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+            r.try_get(5)?,
+            r.try_get(6)?,
+            r.try_get(7)?,
+            r.try_get(8)?,
+        ];
+        out.insert((*id).clone(), (r.try_get(0)?, v));
+    }
+    Ok(out)
+}
+
+/// Posts of these people, keyed `ID|任职单位编码|职务|任职日期`.
+pub async fn cadre_posts(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    ids: &[String],
+) -> Result<Existing, sqlx::Error> {
+    let by_bidx: HashMap<String, &String> = ids
+        .iter()
+        .map(|id| (personal::id_bidx(crypto, id), id))
+        .collect();
+    let bidx: Vec<String> = by_bidx.keys().cloned().collect();
+    let rows = select_in(
+        pool,
+        "SELECT c.id, p.id_bidx, c.category, c.post, c.post_title, c.org_code, c.starts_on, c.ends_on, c.professional
+         FROM cadre_post c JOIN person p ON p.id = c.person_id WHERE p.id_bidx IN",
+        &bidx,
+    )
+    .await?;
+    let mut out = HashMap::new();
+    for r in &rows {
+        let b: String = r.try_get(1)?;
+        let Some(id) = by_bidx.get(&b) else { continue };
+        let v = vec![
+            Some((*id).clone()),
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+            r.try_get(5)?,
+            r.try_get(6)?,
+            r.try_get(7)?,
+            flag(r, 8)?,
+        ];
+        let key = super::check::key_of(&super::sheets::CADRES, &v);
+        out.insert(key, (r.try_get(0)?, v));
+    }
+    Ok(out)
+}

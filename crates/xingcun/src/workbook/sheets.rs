@@ -1,0 +1,397 @@
+//! The sheets of the workbook and their columns, exactly as `shared/spec/workbook.md` lists
+//! them. Import, export and templates all read these definitions.
+
+use xingcun_domain::division::OrgKind;
+use xingcun_domain::enums::{
+    CadreCategory, DeregistrationReason, Education, Ethnicity, LeaveReason, MemberCategory,
+    MemberStatus, MonitorType, PartyOrgKind, PoliticalStatus, Relation, ResidenceStatus, Sex,
+};
+
+/// How a column's cells are read and written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Free text on one line.
+    Text,
+    /// Free text where line breaks are allowed (地址, 内容, 情况记录).
+    Multiline,
+    /// A person's name: inner white space removed, middle dots unified.
+    Name,
+    /// An identifier read as text (编码, 编号, 身份证号, 联系电话); a numeric cell only for an
+    /// integer of at most 15 digits.
+    Ident,
+    /// 身份证号: an identifier that must never come from a numeric cell.
+    IdNumber,
+    Date,
+    Bool,
+    /// One of a fixed list of words; stored by the enum's code.
+    Enum(EnumKind),
+}
+
+/// The enumerations a column can take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumKind {
+    OrgKind,
+    ResidenceStatus,
+    MonitorType,
+    Sex,
+    Ethnicity,
+    Education,
+    PoliticalStatus,
+    Relation,
+    DeregistrationReason,
+    PartyOrgKind,
+    MemberCategory,
+    MemberStatus,
+    LeaveReason,
+    CadreCategory,
+}
+
+impl EnumKind {
+    /// Parses a cell into the enum's storage code, or a Chinese message.
+    pub fn parse(self, s: &str) -> Result<&'static str, String> {
+        fn p<T, E: std::fmt::Display>(
+            r: Result<T, E>,
+            code: impl Fn(T) -> &'static str,
+        ) -> Result<&'static str, String> {
+            r.map(code).map_err(|e| e.to_string())
+        }
+        match self {
+            EnumKind::OrgKind => p(OrgKind::parse(s), OrgKind::code),
+            EnumKind::ResidenceStatus => p(ResidenceStatus::parse(s), ResidenceStatus::code),
+            EnumKind::MonitorType => p(MonitorType::parse(s), MonitorType::code),
+            EnumKind::Sex => p(Sex::parse(s), Sex::code),
+            EnumKind::Ethnicity => p(Ethnicity::parse(s), Ethnicity::code),
+            EnumKind::Education => p(Education::parse(s), Education::code),
+            EnumKind::PoliticalStatus => p(PoliticalStatus::parse(s), PoliticalStatus::code),
+            EnumKind::Relation => p(Relation::parse(s), Relation::code),
+            EnumKind::DeregistrationReason => {
+                p(DeregistrationReason::parse(s), DeregistrationReason::code)
+            }
+            EnumKind::PartyOrgKind => p(PartyOrgKind::parse(s), PartyOrgKind::code),
+            EnumKind::MemberCategory => p(MemberCategory::parse(s), MemberCategory::code),
+            EnumKind::MemberStatus => p(MemberStatus::parse(s), MemberStatus::code),
+            EnumKind::LeaveReason => p(LeaveReason::parse(s), LeaveReason::code),
+            EnumKind::CadreCategory => p(CadreCategory::parse(s), CadreCategory::code),
+        }
+    }
+
+    /// The Chinese word for a storage code (for export).
+    pub fn label(self, code: &str) -> Option<&'static str> {
+        match self {
+            EnumKind::OrgKind => OrgKind::from_code(code).map(OrgKind::label),
+            EnumKind::ResidenceStatus => {
+                ResidenceStatus::from_code(code).map(ResidenceStatus::label)
+            }
+            EnumKind::MonitorType => MonitorType::from_code(code).map(MonitorType::label),
+            EnumKind::Sex => Sex::from_code(code).map(Sex::label),
+            EnumKind::Ethnicity => Ethnicity::from_code(code).map(Ethnicity::label),
+            EnumKind::Education => Education::from_code(code).map(Education::label),
+            EnumKind::PoliticalStatus => {
+                PoliticalStatus::from_code(code).map(PoliticalStatus::label)
+            }
+            EnumKind::Relation => Relation::from_code(code).map(Relation::label),
+            EnumKind::DeregistrationReason => {
+                DeregistrationReason::from_code(code).map(DeregistrationReason::label)
+            }
+            EnumKind::PartyOrgKind => PartyOrgKind::from_code(code).map(PartyOrgKind::label),
+            EnumKind::MemberCategory => MemberCategory::from_code(code).map(MemberCategory::label),
+            EnumKind::MemberStatus => MemberStatus::from_code(code).map(MemberStatus::label),
+            EnumKind::LeaveReason => LeaveReason::from_code(code).map(LeaveReason::label),
+            EnumKind::CadreCategory => CadreCategory::from_code(code).map(CadreCategory::label),
+        }
+    }
+
+    /// Every word, for the template's drop-down lists.
+    pub fn labels(self) -> &'static [&'static str] {
+        match self {
+            EnumKind::OrgKind => OrgKind::LABELS,
+            EnumKind::ResidenceStatus => ResidenceStatus::LABELS,
+            EnumKind::MonitorType => MonitorType::LABELS,
+            EnumKind::Sex => Sex::LABELS,
+            EnumKind::Ethnicity => Ethnicity::LABELS,
+            EnumKind::Education => Education::LABELS,
+            EnumKind::PoliticalStatus => PoliticalStatus::LABELS,
+            EnumKind::Relation => Relation::LABELS,
+            EnumKind::DeregistrationReason => DeregistrationReason::LABELS,
+            EnumKind::PartyOrgKind => PartyOrgKind::LABELS,
+            EnumKind::MemberCategory => MemberCategory::LABELS,
+            EnumKind::MemberStatus => MemberStatus::LABELS,
+            EnumKind::LeaveReason => LeaveReason::LABELS,
+            EnumKind::CadreCategory => CadreCategory::LABELS,
+        }
+    }
+}
+
+/// One column of a sheet.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub header: &'static str,
+    pub required: bool,
+    pub kind: Kind,
+    /// The stored value an empty cell takes on insert (canonical form).
+    pub default: Option<&'static str>,
+    /// A line of the template's notes row.
+    pub note: &'static str,
+}
+
+const fn col(header: &'static str, required: bool, kind: Kind, note: &'static str) -> Column {
+    Column {
+        header,
+        required,
+        kind,
+        default: None,
+        note,
+    }
+}
+
+const fn with_default(
+    header: &'static str,
+    kind: Kind,
+    default: &'static str,
+    note: &'static str,
+) -> Column {
+    Column {
+        header,
+        required: false,
+        kind,
+        default: Some(default),
+        note,
+    }
+}
+
+/// Which sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SheetId {
+    OrgUnits,
+    Households,
+    People,
+    PartyOrgs,
+    PartyMembers,
+    Cadres,
+}
+
+/// A sheet: its name, its columns (the key's columns first) and how many columns form the key.
+#[derive(Debug)]
+pub struct Sheet {
+    pub id: SheetId,
+    pub name: &'static str,
+    pub columns: &'static [Column],
+    /// Indexes of the key columns.
+    pub key: &'static [usize],
+}
+
+impl Sheet {
+    pub fn index(&self, header: &str) -> usize {
+        self.columns
+            .iter()
+            .position(|c| c.header == header)
+            .unwrap_or_else(|| panic!("{}: no column {header}", self.name))
+    }
+}
+
+use EnumKind as E;
+use Kind::*;
+
+pub static ORG_UNITS: Sheet = Sheet {
+    id: SheetId::OrgUnits,
+    name: "区划",
+    columns: &[
+        col("编码", true, Ident, "12位统计用区划代码，网格15位"),
+        col("名称", true, Text, ""),
+        col(
+            "类型",
+            true,
+            Enum(E::OrgKind),
+            "区县/乡镇/街道/行政村/社区/网格",
+        ),
+        col("上级编码", false, Ident, "只有区县为空"),
+        col("撤销日期", false, Date, "合村并居等撤销的日期"),
+        col("并入编码", false, Ident, "与撤销日期同填"),
+    ],
+    key: &[0],
+};
+
+pub static HOUSEHOLDS: Sheet = Sheet {
+    id: SheetId::Households,
+    name: "户",
+    columns: &[
+        col("户编号", true, Ident, "全区唯一，建议为村代码+顺序号"),
+        col("所属区划编码", true, Ident, "行政村、社区或网格"),
+        col("村民小组", false, Text, "如 第三村民小组"),
+        col("地址", false, Multiline, ""),
+        col("联系电话", false, Ident, "手机或 区号-号码"),
+        with_default(
+            "常住状态",
+            Enum(E::ResidenceStatus),
+            "in_residence",
+            "默认 常住",
+        ),
+        with_default("脱贫户", Bool, "0", "是/否"),
+        with_default("监测对象", Bool, "0", "是/否（防返贫监测对象）"),
+        col(
+            "监测对象类型",
+            false,
+            Enum(E::MonitorType),
+            "监测对象为是时必填",
+        ),
+        with_default("低保户", Bool, "0", "是/否"),
+        with_default("特困供养户", Bool, "0", "是/否"),
+        col("注销日期", false, Date, ""),
+    ],
+    key: &[0],
+};
+
+pub static PEOPLE: Sheet = Sheet {
+    id: SheetId::People,
+    name: "人员",
+    columns: &[
+        col("身份证号", true, IdNumber, "18位，单元格须为文本格式"),
+        col("姓名", true, Name, ""),
+        col("性别", false, Enum(E::Sex), "须与身份证号一致"),
+        col("出生日期", false, Date, "须与身份证号一致"),
+        col("民族", false, Enum(E::Ethnicity), "如 汉族"),
+        col("全日制学历", false, Enum(E::Education), ""),
+        col("在职学历", false, Enum(E::Education), ""),
+        col(
+            "政治面貌",
+            false,
+            Enum(E::PoliticalStatus),
+            "党员以党员表为准",
+        ),
+        col("联系电话", false, Ident, ""),
+        col("户编号", false, Ident, ""),
+        col(
+            "与户主关系",
+            false,
+            Enum(E::Relation),
+            "填户编号时必填；每户一名户主",
+        ),
+        col("注销日期", false, Date, ""),
+        col(
+            "注销原因",
+            false,
+            Enum(E::DeregistrationReason),
+            "与注销日期同填",
+        ),
+    ],
+    key: &[0],
+};
+
+pub static PARTY_ORGS: Sheet = Sheet {
+    id: SheetId::PartyOrgs,
+    name: "党组织",
+    columns: &[
+        col("组织编码", true, Ident, "唯一"),
+        col("名称", true, Text, ""),
+        col("类型", true, Enum(E::PartyOrgKind), "党委/党总支/党支部"),
+        col("上级组织编码", false, Ident, "只有最上级组织为空"),
+        col("所在区划编码", true, Ident, ""),
+    ],
+    key: &[0],
+};
+
+pub static PARTY_MEMBERS: Sheet = Sheet {
+    id: SheetId::PartyMembers,
+    name: "党员",
+    columns: &[
+        col("身份证号", true, IdNumber, "须在人员表或系统中"),
+        col("所在党组织编码", true, Ident, "须为党支部"),
+        col(
+            "党员类别",
+            true,
+            Enum(E::MemberCategory),
+            "正式党员/预备党员",
+        ),
+        col("入党日期", false, Date, ""),
+        col(
+            "转正日期",
+            false,
+            Date,
+            "正式党员填入党日期时必填，至少晚一年",
+        ),
+        with_default("党员状态", Enum(E::MemberStatus), "normal", "默认 正常"),
+        col("离开日期", false, Date, ""),
+        col("离开原因", false, Enum(E::LeaveReason), "与离开日期同填"),
+    ],
+    key: &[0],
+};
+
+pub static CADRES: Sheet = Sheet {
+    id: SheetId::Cadres,
+    name: "干部",
+    columns: &[
+        col("身份证号", true, IdNumber, ""),
+        col(
+            "干部类别",
+            true,
+            Enum(E::CadreCategory),
+            "乡镇领导/乡镇干部/村干部",
+        ),
+        col("职务", true, Text, "村干部填规定职务；乡镇填实际职务"),
+        col("职务全称", false, Text, "如 党总支书记"),
+        col(
+            "任职单位编码",
+            true,
+            Ident,
+            "乡镇填乡镇代码，村干部填村代码",
+        ),
+        col("任职日期", true, Date, ""),
+        col("离任日期", false, Date, "免职决定日期"),
+        with_default("专业化管理", Bool, "0", "仅党组织书记可为是"),
+    ],
+    key: &[0, 4, 2, 5],
+};
+
+/// Every sheet in the order they are imported (references point backwards).
+pub static SHEETS: &[&Sheet] = &[
+    &ORG_UNITS,
+    &HOUSEHOLDS,
+    &PEOPLE,
+    &PARTY_ORGS,
+    &PARTY_MEMBERS,
+    &CADRES,
+];
+
+/// The sheet with this name, if it is one of ours.
+pub fn by_name(name: &str) -> Option<&'static Sheet> {
+    SHEETS.iter().copied().find(|s| s.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_sheet_has_its_key_columns_required_and_unique_headers() {
+        for s in SHEETS {
+            for k in s.key {
+                assert!(
+                    s.columns[*k].required,
+                    "{} key column {}",
+                    s.name, s.columns[*k].header
+                );
+            }
+            let mut h: Vec<_> = s.columns.iter().map(|c| c.header).collect();
+            h.sort();
+            h.dedup();
+            assert_eq!(h.len(), s.columns.len(), "{}", s.name);
+        }
+    }
+
+    #[test]
+    fn enum_words_round_trip_through_codes() {
+        for kind in [
+            E::OrgKind,
+            E::Education,
+            E::Relation,
+            E::CadreCategory,
+            E::Ethnicity,
+        ] {
+            for word in kind.labels() {
+                let code = kind.parse(word).unwrap();
+                assert_eq!(kind.label(code), Some(*word));
+            }
+        }
+        assert_eq!(E::Education.parse("大专"), Ok("junior_college"));
+    }
+}

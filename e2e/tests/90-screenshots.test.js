@@ -1,0 +1,43 @@
+// Screenshots of every main page at 1366×768 and 375×812 into SCREENSHOT_DIR; the dashboard on
+// a desktop and the org tree on a phone are copied to docs/screenshots/ for the README.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  DESKTOP, MAIN_PAGES, PHONE, assertSees, launch, newPage, pngSize, publishScreenshot,
+  screenshots, signIn, visit,
+} from '../lib.js';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+function checkSizes(shots) {
+  assert.deepEqual(pngSize(shots.desktop), DESKTOP);
+  assert.deepEqual(pngSize(shots.phone), PHONE);
+}
+
+test('screenshots of the login page', async () => {
+  const page = await newPage(browser);
+  await visit(page, '/login');
+  await assertSees(page, '用户登录');
+  checkSizes(await screenshots(page, 'login'));
+  await page.context().close();
+});
+
+test('screenshots of every main page, signed in as admin', async () => {
+  const page = await newPage(browser);
+  await signIn(page, 'admin');
+  for (const p of MAIN_PAGES) {
+    await visit(page, p.path);
+    await assertSees(page, p.sees, 'main');
+    // On the tree, open 青山镇 so its villages show.
+    const prepare = p.name === 'org-tree'
+      ? (pg) => pg.locator('main .tree summary', { has: pg.locator('a', { hasText: '青山镇' }) }).locator('.muted').click()
+      : undefined;
+    const shots = await screenshots(page, p.name, { prepare });
+    checkSizes(shots);
+    if (p.name === 'dashboard') publishScreenshot(shots.desktop, 'dashboard-desktop.png');
+    if (p.name === 'org-tree') publishScreenshot(shots.phone, 'org-tree-phone.png');
+  }
+  await page.context().close();
+});
