@@ -158,7 +158,16 @@ pub async fn record_many(
             .fetch_one(&mut **tx)
             .await?
             .try_get(0)?;
-    for chunk in entries.chunks(400) {
+    // 99 rows × 10 parameters: see `workbook::load::MAX_PARAMS`.
+    let groups: Vec<String> = (0..99)
+        .map(|n| {
+            format!(
+                "({})",
+                crate::workbook::load::ordered_placeholders(tx, n * 10 + 1, 10)
+            )
+        })
+        .collect();
+    for chunk in entries.chunks(99) {
         let mut sql = String::from(
             "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_key, org_code, changes, prev_hash, hash) VALUES ",
         );
@@ -176,23 +185,10 @@ pub async fn record_many(
                 e.org_code,
                 &changes,
             );
-            let b = n * 10;
             if n > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9,
-                b + 10
-            ));
+            sql.push_str(&groups[n]);
             rows.push((e, changes, std::mem::replace(&mut prev, hash.clone()), hash));
         }
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));

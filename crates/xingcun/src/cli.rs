@@ -59,6 +59,8 @@ pub enum Command {
         /// The file to write.
         file: std::path::PathBuf,
     },
+    /// Print every indicator for one org unit (default the root) at a date and over a period.
+    Indicators(crate::indicators::command::IndicatorsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -74,6 +76,10 @@ pub struct DemoArgs {
     /// Rebuild even when the database already holds the demo.
     #[arg(long)]
     pub fresh: bool,
+    /// Villages of the generated district (70 in the demo; more for a synthetic district to
+    /// benchmark with, e.g. 750 for about 300,000 households and 960,000 people).
+    #[arg(long, default_value_t = 70)]
+    pub villages: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -169,7 +175,7 @@ pub async fn run() -> anyhow::Result<()> {
             }
             let state = App::build(config).await?;
             let date = args.date.unwrap_or_else(crate::dates::today);
-            crate::demo::ensure(&state, date, args.fresh).await?;
+            crate::demo::ensure(&state, date, args.fresh, args.villages).await?;
             crate::demo::print_accounts(&state);
             if args.no_serve {
                 Ok(())
@@ -213,6 +219,14 @@ pub async fn run() -> anyhow::Result<()> {
             let bytes = crate::workbook::export::template()?;
             std::fs::write(&file, bytes).with_context(|| format!("无法写入 {}", file.display()))?;
             println!("已生成模板 {}", file.display());
+            Ok(())
+        }
+        Command::Indicators(args) => {
+            let state = App::build(cli.config).await?;
+            let out =
+                crate::indicators::command::output(&state.db().pool, &args, crate::dates::today())
+                    .await?;
+            print!("{out}");
             Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {

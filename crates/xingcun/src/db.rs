@@ -93,7 +93,8 @@ impl Db {
                         // survives a power cut; foreign keys on (SQLite leaves them off by default).
                         conn.execute(
                             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; \
-                             PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
+                             PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; \
+                             PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
                         )
                         .await?;
                         Ok(())

@@ -11,6 +11,7 @@ pub mod dates;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod indicators;
 pub mod org;
 pub mod pages;
 pub mod registry;

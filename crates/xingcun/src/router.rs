@@ -7,12 +7,14 @@ use axum::routing::{get, post};
 
 use crate::accounts::pages as accounts;
 use crate::app::AppState;
+use crate::indicators::{api as indicators_api, pages as indicators};
 use crate::org::{api as org_api, pages as org};
 use crate::registry::api as registry_api;
 use crate::registry::pages::{
     cadres as cadre_pages, households as household_pages, party as party_pages,
     people as people_pages,
 };
+use crate::workbook::pages as workbook;
 use crate::{api, pages, web};
 
 /// Every route as (method, path): the authorisation tests walk this list, and the OpenAPI test
@@ -30,6 +32,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/account/password"),
     ("GET", "/dashboard"),
     ("GET", "/about"),
+    ("GET", "/indicators"),
+    ("GET", "/indicators/{key}"),
     ("GET", "/org-units"),
     ("GET", "/org-units/tree"),
     ("GET", "/org-units/{code}"),
@@ -42,6 +46,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/party-orgs/{id}"),
     ("GET", "/party-members"),
     ("GET", "/cadres"),
+    ("GET", "/imports"),
+    ("POST", "/imports"),
+    ("GET", "/imports/template"),
+    ("GET", "/imports/export"),
+    ("POST", "/imports/{token}/confirm"),
+    ("POST", "/imports/{token}/cancel"),
+    ("GET", "/imports/{token}/marked"),
     ("GET", "/admin/users"),
     ("GET", "/admin/users/new"),
     ("POST", "/admin/users/new"),
@@ -59,6 +70,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/party-orgs"),
     ("GET", "/api/v1/party-members"),
     ("GET", "/api/v1/cadres"),
+    ("GET", "/api/v1/indicators"),
 ];
 
 /// The application's router with its middleware.
@@ -78,6 +90,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/dashboard", get(pages::dashboard))
         .route("/about", get(pages::about))
+        .route("/indicators", get(indicators::show_indicators))
+        .route("/indicators/{key}", get(indicators::show_indicator))
         .route("/org-units", get(org::list_org_units))
         .route("/org-units/tree", get(org::org_tree))
         .route("/org-units/{code}", get(org::show_org_unit))
@@ -90,6 +104,18 @@ pub fn router(state: AppState) -> Router {
         .route("/party-orgs/{id}", get(party_pages::show_party_org))
         .route("/party-members", get(party_pages::list_party_members))
         .route("/cadres", get(cadre_pages::list_cadres))
+        .route(
+            "/imports",
+            get(workbook::show_imports).post(workbook::upload_workbook),
+        )
+        .route("/imports/template", get(workbook::download_template))
+        .route("/imports/export", get(workbook::export_workbook))
+        .route("/imports/{token}/confirm", post(workbook::confirm_import))
+        .route("/imports/{token}/cancel", post(workbook::cancel_import))
+        .route(
+            "/imports/{token}/marked",
+            get(workbook::download_marked_copy),
+        )
         .route("/admin/users", get(accounts::list_users))
         .route(
             "/admin/users/new",
@@ -117,6 +143,10 @@ pub fn router(state: AppState) -> Router {
             get(registry_api::api_list_party_members),
         )
         .route("/api/v1/cadres", get(registry_api::api_list_cadres))
+        .route(
+            "/api/v1/indicators",
+            get(indicators_api::api_get_indicators),
+        )
         .fallback(web::not_found)
         // Layers run bottom-up on the way in: log, headers, user, password gate, errors, CSRF.
         .layer(from_fn_with_state(state.clone(), web::check_csrf))

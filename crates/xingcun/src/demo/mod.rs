@@ -2,6 +2,7 @@
 //! generated deterministically for a generation date G, through the platform's own domain code.
 
 mod names;
+pub mod registry;
 
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -48,6 +49,18 @@ fn code(s: String) -> anyhow::Result<OrgCode> {
 
 /// The org tree of the demo: 1 district, 5 townships, 70 villages, 280 grids.
 pub fn org_units() -> anyhow::Result<Vec<NewOrgUnit>> {
+    org_units_for(TOWNSHIPS * VILLAGES_PER_TOWNSHIP)
+}
+
+/// A district of `villages` villages, 14 to a township (a synthetic district for benchmarks
+/// when larger than the demo's 70; names repeat with a number).
+pub fn org_units_for(villages: usize) -> anyhow::Result<Vec<NewOrgUnit>> {
+    anyhow::ensure!(
+        (1..=999 * VILLAGES_PER_TOWNSHIP).contains(&villages),
+        "村数须在 1 到 {} 之间",
+        999 * VILLAGES_PER_TOWNSHIP
+    );
+    let townships = villages.div_ceil(VILLAGES_PER_TOWNSHIP);
     let mut units = vec![NewOrgUnit {
         code: code(DISTRICT_CODE.into())?,
         name: names::DISTRICT.into(),
@@ -56,21 +69,34 @@ pub fn org_units() -> anyhow::Result<Vec<NewOrgUnit>> {
         revoked_on: None,
         merged_into: None,
     }];
-    for t in 0..TOWNSHIPS {
+    for t in 0..townships {
         let t_code = format!("990101{:03}000", t + 1);
+        let round = t / names::TOWNSHIPS.len();
+        let t_name = names::TOWNSHIPS[t % names::TOWNSHIPS.len()];
         units.push(NewOrgUnit {
             code: code(t_code.clone())?,
-            name: names::TOWNSHIPS[t].into(),
+            name: if round == 0 {
+                t_name.into()
+            } else {
+                format!("{t_name}{}", round + 1)
+            },
             kind: OrgKind::Township,
             parent_code: Some(code(DISTRICT_CODE.into())?),
             revoked_on: None,
             merged_into: None,
         });
-        for v in 0..VILLAGES_PER_TOWNSHIP {
+        for v in 0..VILLAGES_PER_TOWNSHIP.min(villages - t * VILLAGES_PER_TOWNSHIP) {
             let v_code = format!("990101{:03}{:03}", t + 1, v + 1);
+            let i = t * VILLAGES_PER_TOWNSHIP + v;
+            let v_name = names::VILLAGES[i % names::VILLAGES.len()];
+            let round = i / names::VILLAGES.len();
             units.push(NewOrgUnit {
                 code: code(v_code.clone())?,
-                name: names::VILLAGES[t * VILLAGES_PER_TOWNSHIP + v].into(),
+                name: if round == 0 {
+                    v_name.into()
+                } else {
+                    format!("{}{}村", v_name.trim_end_matches('村'), round + 1)
+                },
                 kind: OrgKind::AdminVillage,
                 parent_code: Some(code(t_code.clone())?),
                 revoked_on: None,
@@ -100,7 +126,12 @@ async fn built_for(state: &AppState) -> anyhow::Result<Option<String>> {
 }
 
 /// Builds the demo unless it is there already for the same date.
-pub async fn ensure(state: &AppState, date: NaiveDate, fresh: bool) -> anyhow::Result<()> {
+pub async fn ensure(
+    state: &AppState,
+    date: NaiveDate,
+    fresh: bool,
+    villages: usize,
+) -> anyhow::Result<()> {
     if !fresh && built_for(state).await?.as_deref() == Some(date.to_string().as_str()) {
         println!("演示数据已存在（生成日期 {date}），直接使用");
         return Ok(());
@@ -111,7 +142,7 @@ pub async fn ensure(state: &AppState, date: NaiveDate, fresh: bool) -> anyhow::R
         );
     }
     let started = std::time::Instant::now();
-    build(state, date).await?;
+    build_sized(state, date, villages).await?;
     println!(
         "演示数据已生成（生成日期 {date}），用时 {:.1} 秒",
         started.elapsed().as_secs_f64()
@@ -121,7 +152,13 @@ pub async fn ensure(state: &AppState, date: NaiveDate, fresh: bool) -> anyhow::R
 
 /// Generates the whole demo district through the domain code.
 pub async fn build(state: &AppState, date: NaiveDate) -> anyhow::Result<()> {
-    build_base(state, date).await?;
+    build_sized(state, date, TOWNSHIPS * VILLAGES_PER_TOWNSHIP).await
+}
+
+/// The demo, or a synthetic district of `villages` villages with the same make-up per village.
+pub async fn build_sized(state: &AppState, date: NaiveDate, villages: usize) -> anyhow::Result<()> {
+    build_base_sized(state, villages).await?;
+    build_registry(state, date, villages).await?;
     sqlx::query("INSERT INTO app_setting (key, value) VALUES ('demo_date', $1)")
         .bind(date.to_string())
         .execute(&state.db().pool)
@@ -131,10 +168,14 @@ pub async fn build(state: &AppState, date: NaiveDate) -> anyhow::Result<()> {
 
 /// The org tree and the demo accounts: what every test of the platform starts from.
 pub async fn build_base(state: &AppState, _date: NaiveDate) -> anyhow::Result<()> {
+    build_base_sized(state, TOWNSHIPS * VILLAGES_PER_TOWNSHIP).await
+}
+
+async fn build_base_sized(state: &AppState, villages: usize) -> anyhow::Result<()> {
     let db = state.db();
     let actor = Actor::system();
     let mut tx = db.pool.begin().await?;
-    for u in org_units()? {
+    for u in org_units_for(villages)? {
         org::upsert(&mut tx, &actor, &u)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -155,6 +196,67 @@ pub async fn build_base(state: &AppState, _date: NaiveDate) -> anyhow::Result<()
             .with_context(|| format!("演示账号 {username}"))?;
     }
     Ok(())
+}
+
+/// The registry part: households, people, party organisations and members, cadre posts,
+/// through the workbook import's checks and writes.
+pub async fn build_registry(
+    state: &AppState,
+    date: NaiveDate,
+    villages: usize,
+) -> anyhow::Result<()> {
+    let units = org_units_for(villages)?;
+    let townships: Vec<String> = units
+        .iter()
+        .filter(|u| u.kind == OrgKind::Township)
+        .map(|u| u.code.as_str().to_string())
+        .collect();
+    let villages: Vec<registry::Village> = units
+        .iter()
+        .filter(|u| u.kind.is_village())
+        .map(|v| registry::Village {
+            code: v.code.as_str().to_string(),
+            township: townships
+                .iter()
+                .position(|t| v.parent_code.as_ref().is_some_and(|p| p.as_str() == t))
+                .unwrap_or(0),
+            grids: units
+                .iter()
+                .filter(|g| {
+                    g.parent_code
+                        .as_ref()
+                        .is_some_and(|p| p.as_str() == v.code.as_str())
+                })
+                .map(|g| g.code.as_str().to_string())
+                .collect(),
+        })
+        .collect();
+    let sheets = registry::generate(&villages, &townships, date);
+    let opts = crate::workbook::ImportOptions {
+        dry_run: false,
+        within: None,
+        today: date,
+    };
+    match crate::workbook::import_sheets(
+        state.db(),
+        state.crypto(),
+        &Actor::system(),
+        sheets,
+        Vec::new(),
+        &opts,
+    )
+    .await?
+    {
+        crate::workbook::ImportOutcome::Done { .. } => Ok(()),
+        crate::workbook::ImportOutcome::Refused(problems) => {
+            let first: Vec<String> = problems.iter().take(10).map(ToString::to_string).collect();
+            anyhow::bail!(
+                "演示数据未通过台账检查（{} 个问题）：\n{}",
+                problems.len(),
+                first.join("\n")
+            )
+        }
+    }
 }
 
 /// Prints the demo accounts for the person who started the demo.

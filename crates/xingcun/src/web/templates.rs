@@ -79,6 +79,22 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "pages/registry_party_org.html",
         include_str!("../../templates/pages/registry_party_org.html"),
     ),
+    (
+        "pages/imports.html",
+        include_str!("../../templates/pages/imports.html"),
+    ),
+    (
+        "pages/imports_result.html",
+        include_str!("../../templates/pages/imports_result.html"),
+    ),
+    (
+        "pages/indicators.html",
+        include_str!("../../templates/pages/indicators.html"),
+    ),
+    (
+        "pages/indicators_detail.html",
+        include_str!("../../templates/pages/indicators_detail.html"),
+    ),
 ];
 
 /// Builds the environment: templates, auto-escaping for `.html`, and the `t()` function.

@@ -9,7 +9,7 @@ use xingcun_domain::division::{OrgCode, OrgKind};
 use xingcun_domain::{IdNumber, Phone, name_keys};
 
 use super::check::{Item, SheetPlan};
-use super::load::placeholders;
+use super::load::ordered_placeholders;
 use super::sheets::{self, SheetId};
 use crate::audit::{self, Action, Actor, Change, Entry};
 use crate::db::now_ms;
@@ -41,12 +41,17 @@ async fn insert_many(
     cols: &[&str],
     rows: Vec<Vec<Val>>,
 ) -> Result<(), sqlx::Error> {
-    let per = (30_000 / cols.len()).clamp(1, 500);
+    let per = (super::load::MAX_PARAMS / cols.len()).max(1);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Val>> = rows.by_ref().take(per).collect();
         let groups: Vec<String> = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(i * cols.len() + 1, cols.len())))
+            .map(|i| {
+                format!(
+                    "({})",
+                    ordered_placeholders(tx, i * cols.len() + 1, cols.len())
+                )
+            })
             .collect();
         let sql = format!(
             "INSERT INTO {table} ({}) VALUES {}",
@@ -444,7 +449,7 @@ async fn select_in_tx(
 ) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
     let mut out = Vec::new();
     for chunk in keys.chunks(super::load::CHUNK) {
-        let sql = format!("{head} ({})", placeholders(1, chunk.len()));
+        let sql = format!("{head} ({})", ordered_placeholders(tx, 1, chunk.len()));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for k in chunk {
             q = q.bind(k.clone());

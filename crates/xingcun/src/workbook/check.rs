@@ -486,6 +486,8 @@ async fn check_household_heads(
     let touched: Vec<String> = touched.into_iter().collect();
     // household → person bidx → relation, stored members first, then the workbook's rows.
     let mut members: HashMap<String, HashMap<String, Membership>> = HashMap::new();
+    // person (blind index) → the household the database has them in
+    let mut stored_in: HashMap<String, String> = HashMap::new();
     for r in load::select_in(
         pool,
         "SELECT h.household_no, p.id_bidx, p.relation FROM person p JOIN household h ON h.id = p.household_id
@@ -494,14 +496,18 @@ async fn check_household_heads(
     )
     .await?
     {
-        members.entry(r.try_get(0)?).or_default().insert(r.try_get(1)?, (r.try_get(2)?, None));
+        let (h, b): (String, String) = (r.try_get(0)?, r.try_get(1)?);
+        stored_in.insert(b.clone(), h.clone());
+        members.entry(h).or_default().insert(b, (r.try_get(2)?, None));
     }
     for it in items {
         if IdNumber::parse(&it.key, opts.today).is_err() {
             continue;
         }
         let b = personal::id_bidx(crypto, &it.key);
-        for m in members.values_mut() {
+        if let Some(h) = stored_in.get(&b)
+            && let Some(m) = members.get_mut(h)
+        {
             m.remove(&b);
         }
         if let Some(h) = it.get(hh_i)
@@ -931,6 +937,10 @@ fn check_within(
         }
     };
     for it in items {
+        // An unchanged row (an ancestor or a referenced person in an export) is not written.
+        if !it.changed() {
+            continue;
+        }
         if let Some((_, old)) = &it.existing
             && unit_of(old).is_some_and(|u| !u.starts_with(prefix))
         {

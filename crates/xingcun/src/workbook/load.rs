@@ -9,7 +9,10 @@ use xingcun_crypto::CryptoProvider;
 
 use crate::registry::personal::{self, AAD_HOUSEHOLD_PHONE, AAD_PERSON_PHONE};
 
-pub const CHUNK: usize = 500;
+/// Parameters per statement: SQLite's classic limit.
+pub const MAX_PARAMS: usize = 990;
+/// Keys per `IN (…)` look-up.
+pub const CHUNK: usize = 250;
 
 /// `$from, $from+1, …` for `n` placeholders.
 pub fn placeholders(from: usize, n: usize) -> String {
@@ -19,6 +22,18 @@ pub fn placeholders(from: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// Placeholders for generated statements with many parameters, each used once and in order:
+/// `$N` on PostgreSQL, anonymous `?` on SQLite. (sqlx's SQLite driver asks SQLite for the name
+/// of every numbered parameter, a linear search, so binding `$N` costs grow with the square of
+/// their count; anonymous ones have no name to look up.)
+pub fn ordered_placeholders(conn: &sqlx::AnyConnection, from: usize, n: usize) -> String {
+    if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+        vec!["?"; n].join(", ")
+    } else {
+        placeholders(from, n)
+    }
+}
+
 /// Runs `SELECT … WHERE col IN (chunk)` over all keys, chunk by chunk.
 pub async fn select_in(
     pool: &AnyPool,
@@ -26,13 +41,17 @@ pub async fn select_in(
     keys: &[String],
 ) -> Result<Vec<AnyRow>, sqlx::Error> {
     let mut out = Vec::new();
+    let mut conn = pool.acquire().await?;
     for chunk in keys.chunks(CHUNK) {
-        let sql = format!("{sql_head} ({})", placeholders(1, chunk.len()));
+        let sql = format!(
+            "{sql_head} ({})",
+            ordered_placeholders(&conn, 1, chunk.len())
+        );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for k in chunk {
             q = q.bind(k.clone());
         }
-        out.extend(q.fetch_all(pool).await?);
+        out.extend(q.fetch_all(&mut *conn).await?);
     }
     Ok(out)
 }

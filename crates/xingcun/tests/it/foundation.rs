@@ -173,11 +173,19 @@ async fn every_listed_get_route_answers_the_administrator() {
     // Detail routes take `{id}` = 1: the registry fixture's first household, person and org.
     crate::registry_fixture::load(&app).await;
     let mut c = app.signed_in("admin").await;
+    // `{token}`: a workbook the administrator uploaded, waiting for confirmation.
+    let template = xingcun::workbook::export::template().unwrap();
+    let upload = c
+        .post_multipart("/imports", &[], &[("file", "t.xlsx", &template)])
+        .await;
+    let token = crate::imports::token_in(&upload.text);
     for (method, path) in ROUTES.iter().filter(|(m, _)| *m == "GET") {
         let concrete = path
+            .replace("{token}", &token)
             .replace("{code}", "990101001001")
             .replace("{file}", "app.css")
             .replace("{lang}", "zh")
+            .replace("{key}", "talent.committee_avg_age")
             .replace("{id}", "1");
         let res = c.get(&concrete).await;
         assert!(

@@ -226,6 +226,60 @@ impl Client {
         self.send(req).await
     }
 
+    /// Posts `multipart/form-data` exactly as given (no CSRF token added): text `fields` and
+    /// `files` as (field name, file name, bytes).
+    pub async fn post_multipart_raw(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Res {
+        let boundary = format!("xc-boundary-{}", xingcun_crypto::random_token(12));
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (name, filename, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let req = self
+            .request("POST", path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Uploads as a browser would: multipart, with the CSRF token as the `_csrf` query parameter.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Res {
+        let token = self.csrf_token().await;
+        let sep = if path.contains('?') { '&' } else { '?' };
+        self.post_multipart_raw(&format!("{path}{sep}_csrf={token}"), fields, files)
+            .await
+    }
+
     /// The CSRF token this browser's pages carry.
     pub async fn csrf_token(&mut self) -> String {
         let page = if self.cookies.contains_key("xc_session") {

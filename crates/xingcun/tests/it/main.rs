@@ -5,6 +5,8 @@ mod harness;
 
 mod accounts;
 mod foundation;
+mod imports;
+mod indicators;
 mod registry_fixture;
 mod registry_pages;
 mod scope;

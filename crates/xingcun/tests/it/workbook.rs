@@ -40,7 +40,7 @@ pub fn book(sheets: &[(&str, Vec<Vec<String>>)]) -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
-fn rows(v: &[&[&str]]) -> Vec<Vec<String>> {
+pub fn rows(v: &[&[&str]]) -> Vec<Vec<String>> {
     v.iter()
         .map(|r| r.iter().map(|s| s.to_string()).collect())
         .collect()

@@ -1,0 +1,468 @@
+//! The registry part of the demo: households, people, party organisations, party members and
+//! cadre posts, generated deterministically and written through the workbook import's own
+//! checks and writes (`workbook::import_sheets`), never straight into tables.
+//!
+//! Shape per village: 400 households of 3 or 4 people (28,000 households and 90,000 people for
+//! 70 villages); a village 党支部 with 32 members; 6 or 7 village cadres (437 in all), the
+//! secretary also committee director (一肩挑) in every other village; 30 secretaries under
+//! professional management; every 行政村 but the last two with a college-educated cadre. Each
+//! township has leaders (43 in all, 9/9/9/8/8) and 14 township cadres, with its organ branch.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, Days, NaiveDate};
+use xingcun_domain::enums::{
+    CadreCategory, Education, Ethnicity, MemberCategory, MonitorType, PartyOrgKind,
+    PoliticalStatus, Relation, VillagePost,
+};
+use xingcun_domain::id_number::check_char;
+
+use super::names;
+use crate::workbook::read::{Row, SheetData};
+use crate::workbook::sheets::{self, Sheet};
+
+pub const HOUSEHOLDS_PER_VILLAGE: usize = 400;
+pub const MEMBERS_PER_VILLAGE: usize = 32;
+pub const PROFESSIONAL_SECRETARIES: usize = 30;
+/// Township leaders per township (43 in all).
+pub const LEADERS: [usize; 5] = [9, 9, 9, 8, 8];
+pub const TOWNSHIP_CADRES_PER_TOWNSHIP: usize = 14;
+
+/// One village of the tree the demo fills.
+#[derive(Debug, Clone)]
+pub struct Village {
+    pub code: String,
+    pub township: usize,
+    pub grids: Vec<String>,
+}
+
+/// Rows of one sheet under construction.
+struct Builder {
+    sheet: &'static Sheet,
+    rows: Vec<Row>,
+}
+
+impl Builder {
+    fn new(sheet: &'static Sheet) -> Builder {
+        Builder {
+            sheet,
+            rows: Vec::new(),
+        }
+    }
+    fn push(&mut self, cells: &[(&str, Option<String>)]) {
+        let mut values = vec![None; self.sheet.columns.len()];
+        for (h, v) in cells {
+            values[self.sheet.index(h)] = v.clone();
+        }
+        let row = self.rows.len() as u32 + 2;
+        self.rows.push(Row { row, values });
+    }
+    fn finish(self) -> SheetData {
+        let n = self.sheet.columns.len();
+        SheetData {
+            sheet: self.sheet,
+            present: vec![true; n],
+            file_col: vec![None; n],
+            rows: self.rows,
+        }
+    }
+}
+
+fn s(v: &str) -> Option<String> {
+    Some(v.to_string())
+}
+
+/// Hands out unique, valid ID numbers (region 990101) and phone numbers 1390000NNNN.
+struct Ids {
+    per_date: HashMap<NaiveDate, u32>,
+    phones: u32,
+}
+
+impl Ids {
+    fn id(&mut self, birth: NaiveDate, male: bool) -> String {
+        let n = self.per_date.entry(birth).or_insert(0);
+        let seq = *n * 2 + if male { 1 } else { 2 };
+        *n += 1;
+        let first17 = format!("990101{}{seq:03}", birth.format("%Y%m%d"));
+        format!("{first17}{}", check_char(&first17))
+    }
+    fn phone(&mut self) -> Option<String> {
+        (self.phones < 9_999).then(|| {
+            self.phones += 1;
+            format!("1390000{:04}", self.phones)
+        })
+    }
+}
+
+/// A birth date `age` years before the demo year, spread over the year by `k`.
+fn birth(year: i32, age: i32, k: usize) -> NaiveDate {
+    let jan1 = NaiveDate::from_ymd_opt(year - age, 1, 1).expect("valid year");
+    jan1 + Days::new((k as u64 * 37) % 365)
+}
+
+fn education_for(age: i32, k: usize) -> Education {
+    match (age, k % 10) {
+        (a, _) if a >= 65 => Education::PrimaryOrBelow,
+        (a, d) if a >= 50 => {
+            if d < 7 {
+                Education::JuniorHigh
+            } else {
+                Education::HighSchool
+            }
+        }
+        (_, d) if d < 4 => Education::JuniorHigh,
+        (_, d) if d < 7 => Education::HighSchool,
+        (_, d) if d < 9 => Education::JuniorCollege,
+        _ => Education::Bachelor,
+    }
+}
+
+fn name(k: usize, male: bool) -> String {
+    let surname = names::SURNAMES[(k * 7 + k / 13) % names::SURNAMES.len()];
+    let given = if male {
+        names::MALE_NAMES[(k * 11) % names::MALE_NAMES.len()]
+    } else {
+        names::FEMALE_NAMES[(k * 5) % names::FEMALE_NAMES.len()]
+    };
+    format!("{surname}{given}")
+}
+
+/// The generated sheets, in import order.
+pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> Vec<SheetData> {
+    let year = date.year();
+    let term_start = format!("{}-01-05", year - 5);
+    let mut ids = Ids {
+        per_date: HashMap::new(),
+        phones: 0,
+    };
+    let mut households = Builder::new(&sheets::HOUSEHOLDS);
+    let mut people = Builder::new(&sheets::PEOPLE);
+    let mut party_orgs = Builder::new(&sheets::PARTY_ORGS);
+    let mut members = Builder::new(&sheets::PARTY_MEMBERS);
+    let mut cadres = Builder::new(&sheets::CADRES);
+    let district = "D990101".to_string();
+    party_orgs.push(&[
+        ("组织编码", s(&district)),
+        ("名称", s("中共兴和区委员会")),
+        ("类型", s(PartyOrgKind::Committee.code())),
+        ("所在区划编码", s(super::DISTRICT_CODE)),
+    ]);
+    let member_row = |m: &mut Builder, id: &str, org: &str, k: usize| {
+        let joined = NaiveDate::from_ymd_opt(year - 3 - (k % 35) as i32, 1 + (k % 12) as u32, 1)
+            .expect("valid date");
+        let probationary = k.is_multiple_of(25);
+        let (joined, confirmed) = if probationary {
+            (
+                NaiveDate::from_ymd_opt(year - 1, 3 + (k % 9) as u32, 1).expect("valid date"),
+                None,
+            )
+        } else {
+            (
+                joined,
+                Some(joined.with_year(joined.year() + 1).expect("valid date")),
+            )
+        };
+        let cat = if probationary {
+            MemberCategory::Probationary
+        } else {
+            MemberCategory::Full
+        };
+        m.push(&[
+            ("身份证号", s(id)),
+            ("所在党组织编码", s(org)),
+            ("党员类别", s(cat.code())),
+            ("入党日期", Some(joined.to_string())),
+            ("转正日期", confirmed.map(|d| d.to_string())),
+        ]);
+        cat.political_status()
+    };
+    let mut k = 0usize; // a running counter that varies every generated attribute
+    // Household sizes: 3, and 4 for an evenly spread share, so that all people, township staff
+    // included, number 90,000 per 70 villages (9,000 per 7).
+    let township_people: usize = (0..townships.len())
+        .map(|t| LEADERS[t % LEADERS.len()] + TOWNSHIP_CADRES_PER_TOWNSHIP)
+        .sum();
+    let all_households = villages.len() * HOUSEHOLDS_PER_VILLAGE;
+    let target_people = villages.len() * 9_000 / 7;
+    let extra = target_people.saturating_sub(3 * all_households + township_people);
+    let mut g = 0usize; // household index across the district
+    for (t, tcode) in townships.iter().enumerate() {
+        let tparty = format!("D990101{:03}", t + 1);
+        let organ = format!("{tparty}900");
+        party_orgs.push(&[
+            ("组织编码", s(&tparty)),
+            ("名称", s(&format!("中共{}委员会", names::TOWNSHIPS[t % 5]))),
+            ("类型", s(PartyOrgKind::Committee.code())),
+            ("上级组织编码", s(&district)),
+            ("所在区划编码", s(tcode)),
+        ]);
+        party_orgs.push(&[
+            ("组织编码", s(&organ)),
+            ("名称", s(&format!("{}机关党支部", names::TOWNSHIPS[t % 5]))),
+            ("类型", s(PartyOrgKind::Branch.code())),
+            ("上级组织编码", s(&tparty)),
+            ("所在区划编码", s(tcode)),
+        ]);
+        let leaders = LEADERS[t % LEADERS.len()];
+        for i in 0..leaders + TOWNSHIP_CADRES_PER_TOWNSHIP {
+            k += 1;
+            let leader = i < leaders;
+            let male = !k.is_multiple_of(3);
+            let age = 32 + (k % 22) as i32;
+            let id = ids.id(birth(year, age, k), male);
+            let pol = member_row(&mut members, &id, &organ, k);
+            people.push(&[
+                ("身份证号", s(&id)),
+                ("姓名", Some(name(k, male))),
+                ("民族", s(Ethnicity::Han.code())),
+                (
+                    "全日制学历",
+                    s(if k.is_multiple_of(3) {
+                        Education::Postgraduate.code()
+                    } else {
+                        Education::Bachelor.code()
+                    }),
+                ),
+                ("政治面貌", s(pol.code())),
+                ("联系电话", ids.phone()),
+            ]);
+            let (cat, post) = if leader {
+                (
+                    CadreCategory::TownshipLeader,
+                    [
+                        "党委书记",
+                        "镇长",
+                        "党委副书记",
+                        "人大主席",
+                        "副镇长",
+                        "党委委员",
+                        "组织委员",
+                        "宣传委员",
+                        "纪委书记",
+                    ][i % 9],
+                )
+            } else {
+                (
+                    CadreCategory::TownshipCadre,
+                    [
+                        "党政办科员",
+                        "经济发展办科员",
+                        "社会事务办科员",
+                        "综治中心干事",
+                    ][i % 4],
+                )
+            };
+            cadres.push(&[
+                ("身份证号", s(&id)),
+                ("干部类别", s(cat.code())),
+                ("职务", s(post)),
+                ("任职单位编码", s(tcode)),
+                ("任职日期", s(&term_start)),
+            ]);
+        }
+        for (vi, v) in villages.iter().enumerate().filter(|(_, v)| v.township == t) {
+            let branch = format!("{tparty}{}", &v.code[9..12]);
+            let vname = names::VILLAGES.get(vi).copied().unwrap_or("村");
+            party_orgs.push(&[
+                ("组织编码", s(&branch)),
+                ("名称", s(&format!("中共{vname}支部委员会"))),
+                ("类型", s(PartyOrgKind::Branch.code())),
+                ("上级组织编码", s(&tparty)),
+                ("所在区划编码", s(&v.code)),
+            ]);
+            let cadre_count = if vi < 17 { 7 } else { 6 };
+            let mut village_people: Vec<(String, i32, bool)> = Vec::new(); // (id, age, is head or spouse)
+            for h in 0..HOUSEHOLDS_PER_VILLAGE {
+                k += 1;
+                let hh_no = format!("{}{:04}", v.code, h + 1);
+                let size =
+                    3 + usize::from((g + 1) * extra / all_households > g * extra / all_households);
+                g += 1;
+                let monitored = k.is_multiple_of(97);
+                households.push(&[
+                    ("户编号", s(&hh_no)),
+                    ("所属区划编码", s(&v.grids[h % v.grids.len()])),
+                    (
+                        "村民小组",
+                        Some(format!(
+                            "第{}村民小组",
+                            ["一", "二", "三", "四", "五", "六"][h % 6]
+                        )),
+                    ),
+                    ("地址", Some(format!("{vname}{}号", h + 1))),
+                    ("联系电话", None),
+                    (
+                        "常住状态",
+                        s(if k.is_multiple_of(23) {
+                            "all_away"
+                        } else {
+                            "in_residence"
+                        }),
+                    ),
+                    ("脱贫户", s(if k.is_multiple_of(19) { "1" } else { "0" })),
+                    ("监测对象", s(if monitored { "1" } else { "0" })),
+                    (
+                        "监测对象类型",
+                        monitored.then(|| MonitorType::ALL[k % 3].code().to_string()),
+                    ),
+                    ("低保户", s(if k.is_multiple_of(31) { "1" } else { "0" })),
+                    (
+                        "特困供养户",
+                        s(if k.is_multiple_of(211) { "1" } else { "0" }),
+                    ),
+                ]);
+                let head_age = 30 + (k % 45) as i32;
+                let head_male = !k.is_multiple_of(7);
+                let mut members_of: Vec<(bool, i32, Relation)> = vec![
+                    (head_male, head_age, Relation::HouseholdHead),
+                    (!head_male, head_age - 2 + (k % 5) as i32, Relation::Spouse),
+                ];
+                for c in 0..size - 2 {
+                    let parent = c == 1 && head_age < 50;
+                    if parent {
+                        members_of.push((false, head_age + 25, Relation::Parent));
+                    } else {
+                        members_of.push((
+                            (k + c).is_multiple_of(2),
+                            (head_age - 24 - 3 * c as i32).max(1),
+                            Relation::Child,
+                        ));
+                    }
+                }
+                for (m, (male, age, rel)) in members_of.into_iter().enumerate() {
+                    k += 1;
+                    let id = ids.id(birth(year, age, k), male);
+                    let edu = if age >= 18 {
+                        Some(education_for(age, k))
+                    } else {
+                        None
+                    };
+                    let adult_couple = m < 2 && (25..=60).contains(&age);
+                    people.push(&[
+                        ("身份证号", s(&id)),
+                        ("姓名", Some(name(k, male))),
+                        (
+                            "民族",
+                            s(if k.is_multiple_of(50) {
+                                Ethnicity::Hui.code()
+                            } else {
+                                Ethnicity::Han.code()
+                            }),
+                        ),
+                        ("全日制学历", edu.map(|e| e.code().to_string())),
+                        ("政治面貌", s(PoliticalStatus::Masses.code())),
+                        ("联系电话", None),
+                        ("户编号", s(&hh_no)),
+                        ("与户主关系", s(rel.code())),
+                    ]);
+                    village_people.push((id, age, adult_couple));
+                }
+            }
+            // Cadres: adults of the village; the first is the secretary.
+            let candidates: Vec<usize> = village_people
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.2)
+                .map(|(i, _)| i)
+                .collect();
+            let cadre_rows: Vec<usize> = (0..cadre_count)
+                .map(|c| candidates[(c * 37) % candidates.len()])
+                .collect();
+            let double_role = vi % 2 == 0; // 一肩挑
+            let posts: [VillagePost; 7] = [
+                VillagePost::BranchSecretary,
+                VillagePost::BranchDeputySecretary,
+                VillagePost::BranchCommitteeMember,
+                if double_role {
+                    VillagePost::VillagersCommitteeMember
+                } else {
+                    VillagePost::VillagersCommitteeChair
+                },
+                VillagePost::VillagersCommitteeMember,
+                VillagePost::SupervisionChair,
+                VillagePost::BranchCommitteeMember,
+            ];
+            let no_college = vi >= 68 && villages.len() == 70;
+            let mut party_people: Vec<usize> = Vec::new();
+            for (c, &pi) in cadre_rows.iter().enumerate() {
+                let id = village_people[pi].0.clone();
+                let post = posts[c];
+                let professional =
+                    post == VillagePost::BranchSecretary && vi < PROFESSIONAL_SECRETARIES;
+                cadres.push(&[
+                    ("身份证号", s(&id)),
+                    ("干部类别", s(CadreCategory::VillageCadre.code())),
+                    ("职务", s(post.code())),
+                    ("任职单位编码", s(&v.code)),
+                    ("任职日期", s(&term_start)),
+                    ("专业化管理", s(if professional { "1" } else { "0" })),
+                ]);
+                if post == VillagePost::BranchSecretary && double_role {
+                    cadres.push(&[
+                        ("身份证号", s(&id)),
+                        ("干部类别", s(CadreCategory::VillageCadre.code())),
+                        ("职务", s(VillagePost::VillagersCommitteeChair.code())),
+                        ("任职单位编码", s(&v.code)),
+                        ("任职日期", s(&term_start)),
+                    ]);
+                }
+                if matches!(
+                    post,
+                    VillagePost::BranchSecretary
+                        | VillagePost::BranchDeputySecretary
+                        | VillagePost::BranchCommitteeMember
+                ) {
+                    party_people.push(pi);
+                }
+                // The college-educated cadre of the village (none in the last two villages).
+                let edu_i = sheets::PEOPLE.index("全日制学历");
+                let base = people.rows.len() - village_people.len();
+                let row = &mut people.rows[base + pi];
+                let college = c == 1 && !no_college;
+                let current = row.values[edu_i].as_deref().and_then(Education::from_code);
+                if college {
+                    row.values[edu_i] = Some(Education::JuniorCollege.code().to_string());
+                } else if no_college || current.is_some_and(Education::is_college) {
+                    row.values[edu_i] = Some(Education::HighSchool.code().to_string());
+                }
+                row.values[sheets::PEOPLE.index("联系电话")] = ids.phone();
+            }
+            // Party members: the party cadres, then older residents up to 32.
+            let mut i = 0;
+            while party_people.len() < MEMBERS_PER_VILLAGE && i < village_people.len() {
+                let pi = (i * 41 + vi) % village_people.len();
+                if village_people[pi].1 >= 25 && !party_people.contains(&pi) {
+                    party_people.push(pi);
+                }
+                i += 1;
+            }
+            for pi in party_people {
+                k += 1;
+                let id = village_people[pi].0.clone();
+                let pol = member_row(&mut members, &id, &branch, k);
+                let base = people.rows.len() - village_people.len();
+                people.rows[base + pi].values[sheets::PEOPLE.index("政治面貌")] =
+                    Some(pol.code().to_string());
+            }
+        }
+    }
+    // Household heads get the phone numbers left (1390000NNNN has 9,999 of them).
+    let (rel_i, phone_i) = (
+        sheets::PEOPLE.index("与户主关系"),
+        sheets::PEOPLE.index("联系电话"),
+    );
+    for row in people.rows.iter_mut() {
+        if row.values[phone_i].is_none()
+            && row.values[rel_i].as_deref() == Some(Relation::HouseholdHead.code())
+        {
+            row.values[phone_i] = ids.phone();
+        }
+    }
+    vec![
+        households.finish(),
+        people.finish(),
+        party_orgs.finish(),
+        members.finish(),
+        cadres.finish(),
+    ]
+}

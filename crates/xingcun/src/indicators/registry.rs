@@ -1,0 +1,126 @@
+//! The registry: every indicator key, once, in the order of indicators.md. A key appears here
+//! only when the records it counts exist in the platform; the command line, the API, the
+//! overview page and the drill-down pages all read this list and nothing else.
+
+use super::talent;
+use super::{Indicator, Line, Measure};
+
+pub static INDICATORS: &[Indicator] = &[
+    // 二、抓队伍建设
+    Indicator {
+        key: "talent.professional_secretaries",
+        name: "专业化管理村(社区)党组织书记数",
+        line: Line::Cadres,
+        measure: Measure::Count(&talent::PROFESSIONAL_SECRETARIES),
+        unit_word: "人",
+        definition: "时点D，本级及下级村(社区)中在任党组织书记职务标记为专业化管理的人数（一人只计一次）。",
+    },
+    Indicator {
+        key: "talent.college_cadre_coverage",
+        name: "\"一村一名大学生村干部\"覆盖率",
+        line: Line::Cadres,
+        measure: Measure::Ratio {
+            numerator: &talent::COLLEGE_COVERED_VILLAGES,
+            denominator: &talent::ADMIN_VILLAGES,
+        },
+        unit_word: "",
+        definition: "时点D，至少有一名最高学历为大学专科及以上的在任村干部的行政村数 ÷ 行政村数（不含社区，不含D前已撤销的村）。",
+    },
+    Indicator {
+        key: "talent.committee_avg_age",
+        name: "村(社区)\"两委\"成员平均年龄",
+        line: Line::Cadres,
+        measure: Measure::MeanAge(&talent::COMMITTEE_MEMBERS),
+        unit_word: "岁",
+        definition: "时点D，两委成员（在任党组织书记、副书记、委员，村(居)委会主任、副主任、委员，一人只计一次）在D的周岁年龄的平均值，四舍五入保留一位小数。",
+    },
+    Indicator {
+        key: "talent.committee_college_share",
+        name: "村(社区)\"两委\"成员大专以上占比",
+        line: Line::Cadres,
+        measure: Measure::Ratio {
+            numerator: &talent::COLLEGE_COMMITTEE_MEMBERS,
+            denominator: &talent::COMMITTEE_MEMBERS,
+        },
+        unit_word: "",
+        definition: "时点D，最高学历（全日制学历与在职学历中较高者）为大学专科及以上的两委成员数 ÷ 两委成员数。",
+    },
+    Indicator {
+        key: "talent.committee_female_share",
+        name: "村(社区)\"两委\"成员女性占比",
+        line: Line::Cadres,
+        measure: Measure::Ratio {
+            numerator: &talent::FEMALE_COMMITTEE_MEMBERS,
+            denominator: &talent::COMMITTEE_MEMBERS,
+        },
+        unit_word: "",
+        definition: "时点D，女性两委成员数 ÷ 两委成员数。",
+    },
+];
+
+/// The indicator with this key.
+pub fn find(key: &str) -> Option<&'static Indicator> {
+    INDICATORS.iter().find(|i| i.key == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::indicators::{Timing, units};
+
+    #[test]
+    fn keys_are_unique_and_named_by_their_line() {
+        let mut seen = HashSet::new();
+        for i in INDICATORS {
+            assert!(seen.insert(i.key), "{} twice", i.key);
+            let prefix = i.key.split('.').next().unwrap_or_default();
+            let lines: &[Line] = match prefix {
+                "outreach" | "demands" | "branches" | "honors" => &[Line::Bastions],
+                "talent" => &[Line::Cadres],
+                "industry" => &[Line::Industry],
+                "governance" => &[Line::Governance],
+                "conduct" => &[Line::Conduct],
+                _ => &[],
+            };
+            assert!(lines.contains(&i.line), "{} in {:?}", i.key, i.line);
+            assert!(!i.name.is_empty() && !i.definition.is_empty());
+        }
+    }
+
+    #[test]
+    fn each_population_uses_exactly_its_timings_parameters() {
+        for i in INDICATORS {
+            for p in i.populations() {
+                let n = p.timing.params();
+                for k in 1..=n {
+                    assert!(p.sql.contains(&format!("${k}")), "{}: ${k} unused", i.key);
+                }
+                assert!(!p.sql.contains(&format!("${}", n + 1)), "{}", i.key);
+                assert!(p.sql.contains(" AS subject") && p.sql.contains(" AS record"));
+            }
+        }
+    }
+
+    #[test]
+    fn a_ratios_parts_share_timing_and_unit_and_a_mean_is_over_people() {
+        for i in INDICATORS {
+            match i.measure {
+                Measure::Ratio {
+                    numerator,
+                    denominator,
+                } => {
+                    assert_eq!(numerator.timing, denominator.timing, "{}", i.key);
+                    assert!(std::ptr::eq(numerator.unit, denominator.unit), "{}", i.key);
+                    assert!(i.unit_word.is_empty());
+                }
+                Measure::MeanAge(p) => {
+                    assert!(std::ptr::eq(p.unit, &units::PERSON), "{}", i.key);
+                    assert_eq!(p.timing, Timing::AsOf);
+                }
+                Measure::Count(_) => {}
+            }
+        }
+    }
+}

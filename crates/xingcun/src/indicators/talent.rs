@@ -1,0 +1,168 @@
+//! 二、抓队伍建设: the populations behind the cadre-pipeline indicators, from cadre posts.
+//!
+//! Every one is `as_of`: `$1..$2` the scope's code range, `$3` D. A post is in scope by its
+//! 任职单位; it counts at D when it is a 村干部 post held at D (任职日期 ≤ D < 离任日期), in a
+//! village (行政村 or 社区) not revoked by D, held by a person not deregistered by D.
+
+use super::units::{COLLEGE_CADRES, PERSON, POSTS, VILLAGE};
+use super::{Population, Timing};
+
+/// The FROM and WHERE of 村干部 posts `c` held at D in a village `o` in scope, by a person `p`:
+/// the common part of every population here.
+macro_rules! village_cadre_posts_at_d {
+    () => {
+        "
+        FROM cadre_post c
+        JOIN person p ON p.id = c.person_id
+        JOIN org_unit o ON o.code = c.org_code
+        WHERE c.org_code >= $1 AND c.org_code < $2
+          AND c.category = 'village_cadre'
+          AND c.starts_on <= $3 AND (c.ends_on IS NULL OR c.ends_on > $3)
+          AND o.kind IN ('admin_village', 'community')
+          AND (o.revoked_on IS NULL OR o.revoked_on > $3)
+          AND (p.deregistered_on IS NULL OR p.deregistered_on > $3)"
+    };
+}
+
+/// The six posts that make a 两委成员 (`VillagePost::is_committee_member`).
+macro_rules! committee_post {
+    () => {
+        "
+          AND c.post IN ('branch_secretary', 'branch_deputy_secretary', 'branch_committee_member',
+                         'villagers_committee_chair', 'villagers_committee_vice_chair',
+                         'villagers_committee_member')"
+    };
+}
+
+/// 最高学历 大学专科 or higher: the higher of the two degrees is a college degree exactly when
+/// either is (`Education::is_college`).
+macro_rules! college_educated {
+    () => {
+        "
+          AND (p.edu_full_time IN ('junior_college', 'bachelor', 'postgraduate')
+               OR p.edu_in_service IN ('junior_college', 'bachelor', 'postgraduate'))"
+    };
+}
+
+/// People holding an active 党组织书记 post marked 专业化管理 in a village in scope.
+pub static PROFESSIONAL_SECRETARIES: Population = Population {
+    caption: "专业化管理的村(社区)党组织书记",
+    timing: Timing::AsOf,
+    unit: &PERSON,
+    records: Some(&POSTS),
+    sql: concat!(
+        "SELECT p.id AS subject, c.id AS record",
+        village_cadre_posts_at_d!(),
+        "
+          AND c.post = 'branch_secretary' AND c.professional = 1"
+    ),
+};
+
+/// 两委成员 in scope: each person once, with their committee posts.
+pub static COMMITTEE_MEMBERS: Population = Population {
+    caption: "村(社区)“两委”成员",
+    timing: Timing::AsOf,
+    unit: &PERSON,
+    records: Some(&POSTS),
+    sql: concat!(
+        "SELECT p.id AS subject, c.id AS record",
+        village_cadre_posts_at_d!(),
+        committee_post!()
+    ),
+};
+
+/// 两委成员 in scope whose 最高学历 is 大学专科 or higher.
+pub static COLLEGE_COMMITTEE_MEMBERS: Population = Population {
+    caption: "大专以上学历的“两委”成员",
+    timing: Timing::AsOf,
+    unit: &PERSON,
+    records: Some(&POSTS),
+    sql: concat!(
+        "SELECT p.id AS subject, c.id AS record",
+        village_cadre_posts_at_d!(),
+        committee_post!(),
+        college_educated!()
+    ),
+};
+
+/// 两委成员 in scope who are women.
+pub static FEMALE_COMMITTEE_MEMBERS: Population = Population {
+    caption: "女性“两委”成员",
+    timing: Timing::AsOf,
+    unit: &PERSON,
+    records: Some(&POSTS),
+    sql: concat!(
+        "SELECT p.id AS subject, c.id AS record",
+        village_cadre_posts_at_d!(),
+        committee_post!(),
+        "
+          AND p.sex = 'female'"
+    ),
+};
+
+/// 行政村 in scope with at least one 大学生村干部 (any 村干部 post, 最高学历 大专以上) at D.
+pub static COLLEGE_COVERED_VILLAGES: Population = Population {
+    caption: "有大学生村干部的行政村",
+    timing: Timing::AsOf,
+    unit: &VILLAGE,
+    records: Some(&COLLEGE_CADRES),
+    sql: concat!(
+        "SELECT o.code AS subject, c.id AS record",
+        village_cadre_posts_at_d!(),
+        "
+          AND o.kind = 'admin_village'",
+        college_educated!()
+    ),
+};
+
+/// 行政村 in scope, not revoked by D (社区 excluded), each with its 大学生村干部 if any.
+pub static ADMIN_VILLAGES: Population = Population {
+    caption: "行政村",
+    timing: Timing::AsOf,
+    unit: &VILLAGE,
+    records: Some(&COLLEGE_CADRES),
+    sql: concat!(
+        "SELECT v.code AS subject, cc.id AS record
+        FROM org_unit v
+        LEFT JOIN (SELECT c.id, c.org_code",
+        village_cadre_posts_at_d!(),
+        college_educated!(),
+        "
+        ) cc ON cc.org_code = v.code
+        WHERE v.code >= $1 AND v.code < $2
+          AND v.kind = 'admin_village'
+          AND (v.revoked_on IS NULL OR v.revoked_on > $3)"
+    ),
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xingcun_domain::enums::{Education, VillagePost};
+
+    fn quoted(code: &str) -> String {
+        format!("'{code}'")
+    }
+
+    #[test]
+    fn the_committee_posts_are_exactly_the_domains_committee_posts() {
+        for p in VillagePost::ALL {
+            assert_eq!(
+                COMMITTEE_MEMBERS.sql.contains(&quoted(p.code())),
+                p.is_committee_member(),
+                "{p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn college_means_the_domains_college_degrees() {
+        for e in Education::ALL {
+            assert_eq!(
+                COLLEGE_COMMITTEE_MEMBERS.sql.contains(&quoted(e.code())),
+                e.is_college(),
+                "{e:?}"
+            );
+        }
+    }
+}
