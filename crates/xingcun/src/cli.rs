@@ -268,7 +268,19 @@ async fn import_command(
     };
     let started = std::time::Instant::now();
     eprintln!("正在检查 {} …", file.display());
-    match crate::workbook::import(state.db(), state.crypto(), &Actor::cli(), bytes, &opts).await? {
+    fn report(sheet: &str, rows: u64) {
+        eprintln!("  已读取 {sheet}：{rows} 行（读完后检查全部规则，再一次写入）");
+    }
+    let outcome = crate::workbook::import_reporting(
+        state.db(),
+        state.crypto(),
+        &Actor::cli(),
+        bytes,
+        &opts,
+        report,
+    )
+    .await?;
+    match outcome {
         ImportOutcome::Refused(problems) => {
             for p in &problems {
                 eprintln!("{p}");

@@ -118,11 +118,12 @@ fn education_for(age: i32, k: usize) -> Education {
 }
 
 fn name(k: usize, male: bool) -> String {
-    let surname = names::SURNAMES[(k * 7 + k / 13) % names::SURNAMES.len()];
+    // Multipliers prime to the list lengths spread the combinations over the district.
+    let surname = names::SURNAMES[(k * 131 + k / 50) % names::SURNAMES.len()];
     let given = if male {
-        names::MALE_NAMES[(k * 11) % names::MALE_NAMES.len()]
+        names::MALE_NAMES[(k * 37 + k / 7) % names::MALE_NAMES.len()]
     } else {
-        names::FEMALE_NAMES[(k * 5) % names::FEMALE_NAMES.len()]
+        names::FEMALE_NAMES[(k * 43 + k / 11) % names::FEMALE_NAMES.len()]
     };
     format!("{surname}{given}")
 }

@@ -83,13 +83,25 @@ pub async fn import(
     bytes: Vec<u8>,
     opts: &ImportOptions,
 ) -> anyhow::Result<ImportOutcome> {
+    import_reporting(db, crypto, actor, bytes, opts, |_, _| {}).await
+}
+
+/// [`import`], telling `progress` how far the reading has come (for the command line).
+pub async fn import_reporting(
+    db: &Db,
+    crypto: &dyn CryptoProvider,
+    actor: &Actor,
+    bytes: Vec<u8>,
+    opts: &ImportOptions,
+    progress: read::Progress,
+) -> anyhow::Result<ImportOutcome> {
     let mut problems = Vec::new();
     let data = tokio::task::spawn_blocking(
         move || -> anyhow::Result<(Vec<read::SheetData>, Vec<Problem>)> {
             let mut reader = WorkbookReader::open_bytes(bytes)
                 .map_err(|e| anyhow::anyhow!("无法打开工作簿：{e}"))?;
             let mut problems = Vec::new();
-            let data = read::read_workbook(&mut reader, &mut problems);
+            let data = read::read_workbook(&mut reader, &mut problems, progress);
             Ok((data, problems))
         },
     )

@@ -51,8 +51,15 @@ impl SheetData {
     }
 }
 
+/// Told the sheet and the rows read so far, every 50,000 rows and at each sheet's end.
+pub type Progress = fn(&str, u64);
+
 /// Reads every sheet of ours present in the workbook, in import order.
-pub fn read_workbook(reader: &mut WorkbookReader, problems: &mut Vec<Problem>) -> Vec<SheetData> {
+pub fn read_workbook(
+    reader: &mut WorkbookReader,
+    problems: &mut Vec<Problem>,
+    progress: Progress,
+) -> Vec<SheetData> {
     let names = reader.sheet_names();
     let hidden = reader.hidden_sheet_names();
     for name in &names {
@@ -77,7 +84,7 @@ pub fn read_workbook(reader: &mut WorkbookReader, problems: &mut Vec<Problem>) -
         let Some(actual) = names.iter().find(|n| trim_all(n) == sheet.name) else {
             continue;
         };
-        match read_sheet(reader, actual, sheet, problems) {
+        match read_sheet(reader, actual, sheet, problems, progress) {
             Ok(Some(data)) => out.push(data),
             Ok(None) => {}
             Err(e) => problems.push(Problem {
@@ -102,6 +109,7 @@ fn read_sheet(
     actual_name: &str,
     sheet: &'static Sheet,
     problems: &mut Vec<Problem>,
+    progress: Progress,
 ) -> Result<Option<SheetData>, xingcun_xlsx::XlsxError> {
     let mut rows = reader.rows(actual_name)?;
     let Some(header) = rows.next() else {
@@ -194,11 +202,15 @@ fn read_sheet(
             }
         }
         normalize_row(sheet, &mut values);
+        if data.rows.len() % 50_000 == 49_999 {
+            progress(sheet.name, data.rows.len() as u64 + 1);
+        }
         data.rows.push(Row {
             row: row_no,
             values,
         });
     }
+    progress(sheet.name, data.rows.len() as u64);
     Ok(Some(data))
 }
 
