@@ -46,6 +46,12 @@ export const MAIN_PAGES = [
   { name: 'org-list', path: '/org-units', sees: '行政区划' },
   { name: 'org-tree', path: '/org-units/tree', sees: '区划树' },
   { name: 'org-unit', path: '/org-units/990101001001', sees: '王家庄村' },
+  { name: 'indicators', path: '/indicators', sees: ['兴和区 · 指标总览', '97.14%'] },
+  { name: 'households', path: '/households', sees: ['农户', '户编号'] },
+  { name: 'people', path: '/people', sees: ['人员', '身份证号'] },
+  // The demo's first person (the 青山镇 党委书记): ID, party membership and posts.
+  { name: 'person', path: '/people/1', sees: ['身份证号', '党员信息', '任职情况'] },
+  { name: 'imports', path: '/imports', sees: ['台账导入导出', '上传导入'] },
   { name: 'users', path: '/admin/users', sees: '用户管理' },
   { name: 'user-new', path: '/admin/users/new', sees: '新增用户' },
   { name: 'password', path: '/account/password', sees: '修改密码' },

@@ -28,7 +28,7 @@ async fn main() -> anyhow::Result<()> {
             let mut row: Vec<Option<String>> = cells.iter().map(|c| c.as_text()).collect();
             row.resize(13, None);
             batch.push(row);
-            if batch.len() == 500 {
+            if batch.len() == xingcun::workbook::load::MAX_PARAMS / 14 {
                 total += flush(&mut tx, &sheet, &mut batch).await?;
             }
         }
@@ -51,10 +51,7 @@ async fn flush(
         .map(|i| {
             format!(
                 "({})",
-                (1..=14)
-                    .map(|j| format!("${}", i * 14 + j))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                xingcun::workbook::load::ordered_placeholders(tx, i * 14 + 1, 14)
             )
         })
         .collect();

@@ -10,6 +10,7 @@ use crate::app::AppState;
 use crate::indicators::{api as indicators_api, pages as indicators};
 use crate::org::{api as org_api, pages as org};
 use crate::registry::api as registry_api;
+use crate::registry::forms as registry_forms;
 use crate::registry::pages::{
     cadres as cadre_pages, households as household_pages, party as party_pages,
     people as people_pages,
@@ -46,6 +47,32 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/party-orgs/{id}"),
     ("GET", "/party-members"),
     ("GET", "/cadres"),
+    // The record forms: one route per action below, `{sheet}` being one of these slugs
+    // (`registry::forms::FORM_SHEETS`); listed one by one so the route walkers request each.
+    ("GET", "/registry/org-units/new"),
+    ("POST", "/registry/org-units/new"),
+    ("GET", "/registry/org-units/edit"),
+    ("POST", "/registry/org-units/edit"),
+    ("GET", "/registry/households/new"),
+    ("POST", "/registry/households/new"),
+    ("GET", "/registry/households/edit"),
+    ("POST", "/registry/households/edit"),
+    ("GET", "/registry/people/new"),
+    ("POST", "/registry/people/new"),
+    ("GET", "/registry/people/edit"),
+    ("POST", "/registry/people/edit"),
+    ("GET", "/registry/party-orgs/new"),
+    ("POST", "/registry/party-orgs/new"),
+    ("GET", "/registry/party-orgs/edit"),
+    ("POST", "/registry/party-orgs/edit"),
+    ("GET", "/registry/party-members/new"),
+    ("POST", "/registry/party-members/new"),
+    ("GET", "/registry/party-members/edit"),
+    ("POST", "/registry/party-members/edit"),
+    ("GET", "/registry/cadres/new"),
+    ("POST", "/registry/cadres/new"),
+    ("GET", "/registry/cadres/edit"),
+    ("POST", "/registry/cadres/edit"),
     ("GET", "/imports"),
     ("POST", "/imports"),
     ("GET", "/imports/template"),
@@ -104,6 +131,14 @@ pub fn router(state: AppState) -> Router {
         .route("/party-orgs/{id}", get(party_pages::show_party_org))
         .route("/party-members", get(party_pages::list_party_members))
         .route("/cadres", get(cadre_pages::list_cadres))
+        .route(
+            "/registry/{sheet}/new",
+            get(registry_forms::new_record_page).post(registry_forms::create_record),
+        )
+        .route(
+            "/registry/{sheet}/edit",
+            get(registry_forms::edit_record_page).post(registry_forms::update_record),
+        )
         .route(
             "/imports",
             get(workbook::show_imports).post(workbook::upload_workbook),

@@ -106,7 +106,9 @@ pub async fn list_org_units(
         filters,
         table: org_table(&units),
         pagination,
-        new_href: None,
+        new_href: user
+            .can(Permission::WriteData)
+            .then(|| "/registry/org-units/new".to_string()),
         export: true,
     };
     let tree_link = "/org-units/tree";
@@ -199,7 +201,10 @@ pub async fn show_org_unit(
         &state,
         &ctx,
         "pages/org_unit.html",
-        context! { unit => unit, crumbs => crumbs, children => org_table(&children), counts => counts },
+        context! {
+            unit => unit, crumbs => crumbs, children => org_table(&children), counts => counts,
+            can_write => user.can(Permission::WriteData),
+        },
     )?
     .into_response())
 }

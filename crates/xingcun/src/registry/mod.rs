@@ -1,14 +1,16 @@
 //! The registry (基础台账): households, people, party organisations, party members and cadre
-//! posts. Writes arrive through the workbook import (`crate::workbook`) and the demo; reads and
-//! pages live here: the SQL per entity in `households`, `people`, `party` and `cadres` (every
-//! function takes a [`Scope`] and reads one query), the people search in `search`, the HTML
-//! pages in `pages` and the JSON API in `api`.
+//! posts. Writes arrive through the workbook import (`crate::workbook`), the demo, and the
+//! create and edit forms in `forms` (which write through the same import); reads and pages live
+//! here: the SQL per entity in `households`, `people`, `party` and `cadres` (every function
+//! takes a [`Scope`] and reads one query), the people search in `search`, the HTML pages in
+//! `pages` and the JSON API in `api`.
 //!
 //! Personal identifiers: lists and the API show only the stored masks; a detail page opens
 //! the ciphertext (see `personal`) for a role with `SeePersonalData`.
 
 pub mod api;
 pub mod cadres;
+pub mod forms;
 pub mod households;
 pub mod pages;
 pub mod party;

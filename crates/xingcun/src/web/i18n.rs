@@ -110,6 +110,22 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("registry.member_count", "人口", "Members"),
     ("registry.members", "家庭成员", "Household members"),
     ("registry.deregistered_on", "注销日期", "Deregistered on"),
+    (
+        "registry.form_note",
+        "带 * 的为必填项。保存时按台账导入的全部规则检查，有问题时不写入任何数据。",
+        "Fields marked * are required. Saving checks every rule of the workbook import; with any problem nothing is written.",
+    ),
+    (
+        "registry.form_key_locked",
+        "编号类字段不能在此修改，如需更改请使用专门的命令。",
+        "Key fields cannot be changed here; a dedicated command changes them.",
+    ),
+    (
+        "registry.form_stale",
+        "该记录在您编辑期间已被他人修改，本次修改未保存。请重新打开编辑页，在最新内容上修改。",
+        "Someone changed this record while you were editing it; your changes were not saved. Reopen the form and edit the current version.",
+    ),
+    ("registry.form_reload", "重新打开编辑页", "Reopen the form"),
     ("person.id_number", "身份证号", "ID number"),
     ("person.sex", "性别", "Sex"),
     ("person.birth_date", "出生日期", "Date of birth"),

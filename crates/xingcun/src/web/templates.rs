@@ -80,6 +80,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/pages/registry_party_org.html"),
     ),
     (
+        "pages/registry_form.html",
+        include_str!("../../templates/pages/registry_form.html"),
+    ),
+    (
         "pages/imports.html",
         include_str!("../../templates/pages/imports.html"),
     ),

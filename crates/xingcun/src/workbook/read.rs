@@ -272,7 +272,7 @@ fn cell_message(e: CellError) -> String {
 
 /// Sheet-specific canonical forms that depend on another cell: a 村干部's 职务 is one of the
 /// listed posts and is stored by its code (it is part of the sheet's key).
-fn normalize_row(sheet: &Sheet, values: &mut [Option<String>]) {
+pub fn normalize_row(sheet: &Sheet, values: &mut [Option<String>]) {
     use xingcun_domain::enums::{CadreCategory, VillagePost};
     // 性别 and 出生日期 are read off the ID number when left empty (a filled cell is checked
     // against it), so the stored values always agree with the ID.

@@ -8,6 +8,7 @@ mod foundation;
 mod imports;
 mod indicators;
 mod registry_fixture;
+mod registry_forms;
 mod registry_pages;
 mod scope;
 mod workbook;

@@ -13,10 +13,12 @@ use crate::dates;
 use crate::error::AppResult;
 use crate::org::pages::xlsx_download;
 use crate::registry::cadres::{self, CadreFilter, CadrePostItem};
+use crate::registry::forms::form_of;
 use crate::registry::narrow_to_org;
 use crate::registry::search::Search;
 use crate::web::list::{Cell, Filter, ListView, PageParams, Pagination, Table};
 use crate::web::{Ctx, render};
+use crate::workbook::sheets::SheetId;
 
 #[derive(Debug, Deserialize, Default)]
 pub struct CadreListParams {
@@ -156,7 +158,9 @@ pub async fn list_cadres(
         filters,
         table: cadre_table(&items),
         pagination,
-        new_href: None,
+        new_href: user
+            .can(Permission::WriteData)
+            .then(|| form_of(SheetId::Cadres).new_href()),
         export: !search.is_identifier(),
     };
     Ok(render(&state, &ctx, "pages/list.html", context! { view => view })?.into_response())

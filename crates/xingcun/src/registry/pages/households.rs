@@ -11,11 +11,13 @@ use crate::accounts::{CurrentUser, Permission};
 use crate::app::AppState;
 use crate::error::AppResult;
 use crate::org::pages::xlsx_download;
+use crate::registry::forms::form_of;
 use crate::registry::households::{self, HouseholdFilter, HouseholdItem, HouseholdMember, KINDS};
 use crate::registry::personal::AAD_HOUSEHOLD_PHONE;
 use crate::registry::{HouseholdId, narrow_to_org};
 use crate::web::list::{Cell, Filter, ListView, PageParams, Pagination, Table, query_of};
 use crate::web::{Ctx, render};
+use crate::workbook::sheets::SheetId;
 
 #[derive(Debug, Deserialize, Default)]
 pub struct HouseholdListParams {
@@ -115,7 +117,9 @@ pub async fn list_households(
         filters,
         table: household_table(&items),
         pagination,
-        new_href: None,
+        new_href: user
+            .can(Permission::WriteData)
+            .then(|| form_of(SheetId::Households).new_href()),
         export: true,
     };
     Ok(render(&state, &ctx, "pages/list.html", context! { view => view })?.into_response())
@@ -166,6 +170,9 @@ pub async fn show_household(
         AAD_HOUSEHOLD_PHONE,
     );
     let crumbs = crumbs(("农户", "/households"), Some(&household.item.household_no));
+    let edit_href = user
+        .can(Permission::WriteData)
+        .then(|| form_of(SheetId::Households).edit_href(&household.item.household_no));
     Ok(render(
         &state,
         &ctx,
@@ -175,6 +182,7 @@ pub async fn show_household(
             address => household.address,
             phone => phone,
             crumbs => crumbs,
+            edit_href => edit_href,
             members => member_table(&members),
         },
     )?

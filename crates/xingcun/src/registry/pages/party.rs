@@ -13,6 +13,7 @@ use crate::app::AppState;
 use crate::dates;
 use crate::error::AppResult;
 use crate::org::pages::xlsx_download;
+use crate::registry::forms::form_of;
 use crate::registry::party::{
     self, PartyMemberFilter, PartyMemberItem, PartyOrgFilter, PartyOrgItem, arrange,
 };
@@ -20,6 +21,7 @@ use crate::registry::search::Search;
 use crate::registry::{PartyOrgId, narrow_to_org};
 use crate::web::list::{Cell, Filter, ListView, PageParams, Pagination, Table, query_of};
 use crate::web::{Ctx, render};
+use crate::workbook::sheets::SheetId;
 
 #[derive(Debug, Deserialize, Default)]
 pub struct PartyOrgListParams {
@@ -112,7 +114,9 @@ pub async fn list_party_orgs(
         filters,
         table: party_org_table(rows.get(start..end).unwrap_or_default(), true),
         pagination,
-        new_href: None,
+        new_href: user
+            .can(Permission::WriteData)
+            .then(|| form_of(SheetId::PartyOrgs).new_href()),
         export: true,
     };
     Ok(render(&state, &ctx, "pages/list.html", context! { view => view })?.into_response())
@@ -183,6 +187,9 @@ pub async fn show_party_org(
         party::list_members(pool, &user.scope, &filter, &Search::All, today, 0, 100_000).await?;
     let children: Vec<(usize, PartyOrgItem)> = children.into_iter().map(|c| (0, c)).collect();
     let crumbs = crumbs(("党组织", "/party-orgs"), Some(&org.name));
+    let edit_href = user
+        .can(Permission::WriteData)
+        .then(|| form_of(SheetId::PartyOrgs).edit_href(&org.code));
     Ok(render(
         &state,
         &ctx,
@@ -190,6 +197,7 @@ pub async fn show_party_org(
         context! {
             org => org,
             crumbs => crumbs,
+            edit_href => edit_href,
             children => party_org_table(&children, false),
             members => member_table(&members, false),
         },
@@ -295,7 +303,9 @@ pub async fn list_party_members(
         filters,
         table: member_table(&items, true),
         pagination,
-        new_href: None,
+        new_href: user
+            .can(Permission::WriteData)
+            .then(|| form_of(SheetId::PartyMembers).new_href()),
         export: !search.is_identifier(),
     };
     Ok(render(&state, &ctx, "pages/list.html", context! { view => view })?.into_response())

@@ -21,12 +21,14 @@ use crate::dates;
 use crate::error::AppResult;
 use crate::org::pages::xlsx_download;
 use crate::registry::cadres::{self, CadrePostItem};
+use crate::registry::forms::form_of;
 use crate::registry::people::{self, COLLEGE, PersonFilter, PersonItem};
 use crate::registry::personal::{AAD_PERSON_ID, AAD_PERSON_PHONE};
 use crate::registry::search::Search;
 use crate::registry::{PersonId, narrow_to_org, party};
 use crate::web::list::{Cell, Filter, ListView, PageParams, Pagination, Table};
 use crate::web::{Ctx, render};
+use crate::workbook::sheets::SheetId;
 
 #[derive(Debug, Deserialize, Default)]
 pub struct PersonListParams {
@@ -164,7 +166,9 @@ async fn people_page(
         filters,
         table: people_table(&items),
         pagination,
-        new_href: None,
+        new_href: user
+            .can(Permission::WriteData)
+            .then(|| form_of(SheetId::People).new_href()),
         // An export link would drop a searched number and so export another list.
         export: !search.is_identifier(),
     };
@@ -177,8 +181,10 @@ async fn people_page(
     .into_response())
 }
 
-fn posts_table(posts: &[CadrePostItem]) -> Table {
-    let mut t = Table::new(&[
+/// The person's posts; with `editable`, each with a link to its edit form (by the post's row
+/// id, never the ID number).
+fn posts_table(posts: &[CadrePostItem], editable: bool) -> Table {
+    let mut columns = vec![
         "干部类别",
         "职务",
         "职务全称",
@@ -187,9 +193,13 @@ fn posts_table(posts: &[CadrePostItem]) -> Table {
         "离任日期",
         "专业化管理",
         "状态",
-    ]);
+    ];
+    if editable {
+        columns.push("操作");
+    }
+    let mut t = Table::new(&columns);
     for c in posts {
-        t.push(vec![
+        let mut row = vec![
             Cell::text(&c.category_label),
             Cell::text(&c.post_label),
             Cell::opt(c.post_title.clone()),
@@ -198,7 +208,14 @@ fn posts_table(posts: &[CadrePostItem]) -> Table {
             Cell::opt(c.ends_on.clone()),
             Cell::text(xingcun_domain::enums::bool_cn(c.professional)),
             super::cadres::standing_badge(c.active),
-        ]);
+        ];
+        if editable {
+            row.push(Cell::link(
+                "编辑",
+                form_of(SheetId::Cadres).edit_href(&c.id.to_string()),
+            ));
+        }
+        t.push(row);
     }
     t
 }
@@ -232,6 +249,14 @@ pub async fn show_person(
         AAD_PERSON_PHONE,
     );
     let crumbs = crumbs(("人员", "/people"), Some(&person.item.name));
+    // Edit links name the person, the membership and the posts by row id: an ID number never
+    // goes into a URL.
+    let can_write = user.can(Permission::WriteData);
+    let edit_href = can_write.then(|| form_of(SheetId::People).edit_href(&id.0.to_string()));
+    let membership_edit_href = membership
+        .as_ref()
+        .filter(|_| can_write)
+        .map(|m| form_of(SheetId::PartyMembers).edit_href(&m.id.to_string()));
     Ok(render(
         &state,
         &ctx,
@@ -245,8 +270,10 @@ pub async fn show_person(
             id_number => id_number,
             phone => phone,
             membership => membership,
-            posts => posts_table(&posts),
+            posts => posts_table(&posts, can_write),
             crumbs => crumbs,
+            edit_href => edit_href,
+            membership_edit_href => membership_edit_href,
         },
     )?
     .into_response())

@@ -1,0 +1,800 @@
+//! Create and edit forms for the registry records (区划, 户, 人员, 党组织, 党员, 干部).
+//!
+//! One generic form, driven by the workbook's sheet definitions (`workbook::sheets`): its labels,
+//! required marks, hints, drop-downs and defaults are the sheet's own. And one write path: a
+//! submitted form becomes a one-row sheet that [`workbook::import_sheets`] checks against every
+//! rule and reference and writes, all or nothing and audited, exactly like an uploaded workbook
+//! limited to the user's subtree. Each problem comes back as an inline error on its field (or at
+//! the top when it names no column), the input kept, nothing written.
+//!
+//! - `/registry/{sheet}/new` and `/registry/{sheet}/edit?key=…`, `{sheet}` a slug of
+//!   [`FORM_SHEETS`].
+//! - A key is never changed here (only a dedicated command does that, per the workbook spec):
+//!   on edit the key fields are read-only and taken from the stored record, not from the form.
+//! - A key holding an ID number (人员, 党员, 干部) never goes into a URL: those records are
+//!   addressed by their row id, and the key is looked up on the server, within the scope.
+//! - Records outside the user's scope are 404 on edit; a stale edit (the record's `version`
+//!   moved since the form was opened) is refused with 409.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyPool, Row as _};
+use xingcun_crypto::CryptoProvider;
+use xingcun_domain::enums::VillagePost;
+use xingcun_xlsx::Cell;
+
+use super::personal::{self, AAD_PERSON_ID};
+use crate::accounts::{CurrentUser, Permission};
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::scope::Scope;
+use crate::web::list::Crumb;
+use crate::web::{Ctx, render, urlencode};
+use crate::workbook::check::key_of;
+use crate::workbook::load::{self, Existing};
+use crate::workbook::read::{Row, SheetData, canonical};
+use crate::workbook::sheets::{self, Kind, Sheet, SheetId};
+use crate::workbook::{self, ImportOptions, ImportOutcome, Problem};
+
+/// A sheet the forms edit, and where its records live on the site.
+#[derive(Debug)]
+pub struct FormSheet {
+    /// The `{sheet}` of the URL.
+    pub slug: &'static str,
+    pub sheet: &'static Sheet,
+    /// What the pages call these records (the list's title).
+    pub title: &'static str,
+    pub list_href: &'static str,
+}
+
+pub static FORM_SHEETS: &[FormSheet] = &[
+    FormSheet {
+        slug: "org-units",
+        sheet: &sheets::ORG_UNITS,
+        title: "行政区划",
+        list_href: "/org-units",
+    },
+    FormSheet {
+        slug: "households",
+        sheet: &sheets::HOUSEHOLDS,
+        title: "农户",
+        list_href: "/households",
+    },
+    FormSheet {
+        slug: "people",
+        sheet: &sheets::PEOPLE,
+        title: "人员",
+        list_href: "/people",
+    },
+    FormSheet {
+        slug: "party-orgs",
+        sheet: &sheets::PARTY_ORGS,
+        title: "党组织",
+        list_href: "/party-orgs",
+    },
+    FormSheet {
+        slug: "party-members",
+        sheet: &sheets::PARTY_MEMBERS,
+        title: "党员",
+        list_href: "/party-members",
+    },
+    FormSheet {
+        slug: "cadres",
+        sheet: &sheets::CADRES,
+        title: "干部",
+        list_href: "/cadres",
+    },
+];
+
+/// The form of a sheet (for the buttons of the list and detail pages).
+pub fn form_of(id: SheetId) -> &'static FormSheet {
+    FORM_SHEETS
+        .iter()
+        .find(|f| f.sheet.id == id)
+        .expect("every sheet has a form")
+}
+
+impl FormSheet {
+    fn by_slug(slug: &str) -> AppResult<&'static FormSheet> {
+        FORM_SHEETS
+            .iter()
+            .find(|f| f.slug == slug)
+            .ok_or(AppError::NotFound)
+    }
+
+    /// A record whose key holds an ID number is addressed by its row id, never by its key.
+    fn by_row_id(&self) -> bool {
+        self.sheet.columns[self.sheet.key[0]].kind == Kind::IdNumber
+    }
+
+    pub fn new_href(&self) -> String {
+        format!("/registry/{}/new", self.slug)
+    }
+
+    /// The edit form of a record: `ident` is its code (区划, 户, 党组织) or its row id.
+    pub fn edit_href(&self, ident: &str) -> String {
+        format!("/registry/{}/edit?key={}", self.slug, urlencode(ident))
+    }
+
+    /// The table the sheet's records are stored in.
+    fn table(&self) -> &'static str {
+        match self.sheet.id {
+            SheetId::OrgUnits => "org_unit",
+            SheetId::Households => "household",
+            SheetId::People => "person",
+            SheetId::PartyOrgs => "party_org",
+            SheetId::PartyMembers => "party_member",
+            SheetId::Cadres => "cadre_post",
+        }
+    }
+
+    /// Where a record is shown after a write: its detail page where there is one, else the list.
+    async fn shown_at(
+        &self,
+        pool: &AnyPool,
+        crypto: &dyn CryptoProvider,
+        values: &[Option<String>],
+    ) -> AppResult<String> {
+        let detail = match self.sheet.id {
+            SheetId::OrgUnits => {
+                let code = values[0].as_deref().unwrap_or_default();
+                return Ok(format!("/org-units/{}", urlencode(code)));
+            }
+            SheetId::Households => "/households",
+            SheetId::People => "/people",
+            SheetId::PartyOrgs => "/party-orgs",
+            SheetId::PartyMembers | SheetId::Cadres => return Ok(self.list_href.to_string()),
+        };
+        let first = values[self.sheet.key[0]].clone().unwrap_or_default();
+        let found = stored(pool, crypto, self.sheet, &[first]).await?;
+        Ok(match found.get(&key_of(self.sheet, values)) {
+            Some((id, _)) => format!("{detail}/{id}"),
+            None => self.list_href.to_string(),
+        })
+    }
+}
+
+/// The stored records of a sheet with these first key values, in canonical form (the import's
+/// own loaders, so the form shows exactly what an import compares against).
+async fn stored(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    sheet: &Sheet,
+    first_keys: &[String],
+) -> Result<Existing, sqlx::Error> {
+    match sheet.id {
+        SheetId::OrgUnits => load::org_units(pool, first_keys).await,
+        SheetId::Households => load::households(pool, crypto, first_keys).await,
+        SheetId::People => load::people(pool, crypto, first_keys).await,
+        SheetId::PartyOrgs => load::party_orgs(pool, first_keys).await,
+        SheetId::PartyMembers => load::party_members(pool, crypto, first_keys).await,
+        SheetId::Cadres => load::cadre_posts(pool, crypto, first_keys).await,
+    }
+}
+
+/// A stored record an edit form works on.
+struct Located {
+    row_id: i64,
+    version: i64,
+    /// Canonical values in the sheet's column order.
+    values: Vec<Option<String>>,
+}
+
+/// The record `ident` names (its code, or for records keyed by an ID number its row id), if it
+/// lies in `scope`; `NotFound` otherwise, so a record elsewhere is not revealed.
+async fn locate(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    scope: &Scope,
+    fs: &FormSheet,
+    ident: &str,
+) -> AppResult<Located> {
+    let (lo, hi) = scope.bounds();
+    let sql = match fs.sheet.id {
+        SheetId::OrgUnits => {
+            "SELECT id, code, version FROM org_unit WHERE code = $1 AND code >= $2 AND code < $3"
+        }
+        SheetId::Households => {
+            "SELECT id, household_no, version FROM household
+             WHERE household_no = $1 AND org_code >= $2 AND org_code < $3"
+        }
+        SheetId::PartyOrgs => {
+            "SELECT id, code, version FROM party_org WHERE code = $1 AND org_code >= $2 AND org_code < $3"
+        }
+        SheetId::People => {
+            "SELECT id, id_enc, version FROM person WHERE id = $1 AND org_code >= $2 AND org_code < $3"
+        }
+        SheetId::PartyMembers => {
+            "SELECT m.id, p.id_enc, m.version FROM party_member m JOIN person p ON p.id = m.person_id
+             WHERE m.id = $1 AND m.org_code >= $2 AND m.org_code < $3"
+        }
+        SheetId::Cadres => {
+            "SELECT c.id, p.id_enc, c.version FROM cadre_post c JOIN person p ON p.id = c.person_id
+             WHERE c.id = $1 AND c.org_code >= $2 AND c.org_code < $3"
+        }
+    };
+    let query = sqlx::query(sql);
+    let query = if fs.by_row_id() {
+        query.bind(
+            ident
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| AppError::NotFound)?,
+        )
+    } else {
+        query.bind(ident.trim().to_string())
+    };
+    let row = query
+        .bind(lo)
+        .bind(hi)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let row_id: i64 = row.try_get(0)?;
+    let first: String = row.try_get(1)?;
+    let first = if fs.by_row_id() {
+        personal::open(crypto, &first, AAD_PERSON_ID)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stored ID number does not open")))?
+    } else {
+        first
+    };
+    let values = stored(pool, crypto, fs.sheet, &[first])
+        .await?
+        .into_values()
+        .find(|(id, _)| *id == row_id)
+        .map(|(_, v)| v)
+        .ok_or(AppError::NotFound)?;
+    Ok(Located {
+        row_id,
+        version: row.try_get(2)?,
+        values,
+    })
+}
+
+/// The record's version as stored now.
+async fn version_now(pool: &AnyPool, fs: &FormSheet, row_id: i64) -> AppResult<Option<i64>> {
+    let sql = format!("SELECT version FROM {} WHERE id = $1", fs.table());
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(row_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// The form's row number in the one-row sheet (where a workbook's first record would be).
+const ROW: u32 = 2;
+
+/// A form as typed (one text per sheet column) and as the import reads it.
+struct Typed {
+    texts: Vec<String>,
+    data: SheetData,
+    /// Problems found reading the cells, before the import's checks.
+    problems: Vec<Problem>,
+}
+
+impl Typed {
+    fn values(&self) -> &[Option<String>] {
+        &self.data.rows[0].values
+    }
+}
+
+/// Reads the submitted fields like a workbook row: every column present, each cell through
+/// [`canonical`] as text, required cells checked. On edit, the key columns are the stored ones.
+fn read_form(
+    sheet: &'static Sheet,
+    submitted: &HashMap<String, String>,
+    stored_key: Option<&[Option<String>]>,
+) -> Typed {
+    let n = sheet.columns.len();
+    let mut data = SheetData {
+        sheet,
+        present: vec![true; n],
+        file_col: vec![None; n],
+        rows: Vec::new(),
+    };
+    let mut texts = Vec::with_capacity(n);
+    let mut values = Vec::with_capacity(n);
+    let mut problems = Vec::new();
+    for (i, c) in sheet.columns.iter().enumerate() {
+        if let Some(stored) = stored_key.filter(|_| sheet.key.contains(&i)) {
+            texts.push(shown(sheet, i, stored[i].as_deref()));
+            values.push(stored[i].clone());
+            continue;
+        }
+        let text = submitted.get(c.header).cloned().unwrap_or_default();
+        let value = match canonical(c.kind, &Cell::Text(text.clone())) {
+            Ok(v) => v,
+            Err(msg) => {
+                problems.push(data.problem(ROW, Some(i), Some(&text), msg));
+                texts.push(text);
+                values.push(None);
+                continue;
+            }
+        };
+        if c.required && value.is_none() {
+            problems.push(data.problem(ROW, Some(i), None, format!("「{}」为必填项", c.header)));
+        }
+        texts.push(text);
+        values.push(value);
+    }
+    crate::workbook::read::normalize_row(sheet, &mut values);
+    data.rows.push(Row { row: ROW, values });
+    Typed {
+        texts,
+        data,
+        problems,
+    }
+}
+
+/// A stored (canonical) value as the form shows it: enumerations and 是/否 by their words.
+fn shown(sheet: &Sheet, i: usize, v: Option<&str>) -> String {
+    let Some(v) = v else { return String::new() };
+    match sheet.columns[i].kind {
+        Kind::Enum(e) => e.label(v).unwrap_or(v).to_string(),
+        Kind::Bool => if v == "1" { "是" } else { "否" }.to_string(),
+        _ if sheet.id == SheetId::Cadres && i == sheet.index("职务") => VillagePost::from_code(v)
+            .map(VillagePost::label)
+            .unwrap_or(v)
+            .to_string(),
+        _ => v.to_string(),
+    }
+}
+
+/// One field of the form.
+#[derive(Debug, Serialize)]
+struct Field {
+    /// The column's header: the field's label and its name in the form.
+    name: &'static str,
+    required: bool,
+    hint: &'static str,
+    /// `text`, `date`, `textarea` or `select`.
+    control: &'static str,
+    /// (value, label) of a drop-down.
+    options: Vec<(String, String)>,
+    /// Words offered while typing (a `<datalist>`).
+    suggestions: &'static [&'static str],
+    value: String,
+    readonly: bool,
+    error: Option<String>,
+}
+
+fn fields(
+    fs: &FormSheet,
+    texts: &[String],
+    errors: &BTreeMap<usize, Vec<String>>,
+    editing: bool,
+) -> Vec<Field> {
+    let sheet = fs.sheet;
+    sheet
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let value = texts[i].clone();
+            let words: &[&str] = match c.kind {
+                Kind::Enum(e) => e.labels(),
+                Kind::Bool => &["是", "否"],
+                _ => &[],
+            };
+            let mut options = Vec::new();
+            if !words.is_empty() {
+                let blank = if c.required { "请选择" } else { "—" };
+                options.push((String::new(), blank.to_string()));
+                options.extend(words.iter().map(|w| (w.to_string(), w.to_string())));
+                // A value typed elsewhere (an alias, a bad word) stays visible with its error.
+                if !value.is_empty() && !words.contains(&value.as_str()) {
+                    options.push((value.clone(), value.clone()));
+                }
+            }
+            let control = match c.kind {
+                Kind::Enum(_) | Kind::Bool => "select",
+                Kind::Date => "date",
+                Kind::Multiline => "textarea",
+                _ => "text",
+            };
+            let suggestions: &'static [&'static str] =
+                if sheet.id == SheetId::Cadres && c.header == "职务" {
+                    VillagePost::LABELS
+                } else {
+                    &[]
+                };
+            Field {
+                name: c.header,
+                required: c.required,
+                hint: c.note,
+                control,
+                options,
+                suggestions,
+                value,
+                readonly: editing && sheet.key.contains(&i),
+                error: errors.get(&i).map(|m| m.join("；")),
+            }
+        })
+        .collect()
+}
+
+/// Problems by field (column index), and those that name no column.
+fn place(sheet: &Sheet, problems: Vec<Problem>) -> (BTreeMap<usize, Vec<String>>, Vec<String>) {
+    let mut by_field: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut general = Vec::new();
+    for p in problems {
+        let at = p
+            .column
+            .as_deref()
+            .and_then(|h| sheet.columns.iter().position(|c| c.header == h));
+        let list = match at {
+            Some(i) => by_field.entry(i).or_default(),
+            None => &mut general,
+        };
+        if !list.contains(&p.message) {
+            list.push(p.message);
+        }
+    }
+    (by_field, general)
+}
+
+/// What a form page shows besides its fields.
+struct Page<'a> {
+    fs: &'static FormSheet,
+    /// The edited record: its identity in the URL, its version and (for the title) its name.
+    edit: Option<(&'a str, i64, String)>,
+    texts: &'a [String],
+    errors: BTreeMap<usize, Vec<String>>,
+    alerts: Vec<String>,
+    stale: bool,
+}
+
+fn form_page(state: &AppState, ctx: &Ctx, p: Page<'_>) -> AppResult<Html<String>> {
+    let fs = p.fs;
+    let verb = if p.edit.is_some() { "编辑" } else { "新增" };
+    let heading = match &p.edit {
+        Some((_, _, name)) if !name.is_empty() => format!("{verb}{} · {name}", fs.title),
+        _ => format!("{verb}{}", fs.title),
+    };
+    let crumbs = vec![
+        Crumb {
+            label: "基础台账".into(),
+            href: None,
+        },
+        Crumb {
+            label: fs.title.into(),
+            href: Some(fs.list_href.into()),
+        },
+        Crumb {
+            label: verb.into(),
+            href: None,
+        },
+    ];
+    let (action, ident, version) = match &p.edit {
+        Some((ident, version, _)) => (
+            format!("/registry/{}/edit", fs.slug),
+            Some(*ident),
+            Some(*version),
+        ),
+        None => (fs.new_href(), None, None),
+    };
+    render(
+        state,
+        ctx,
+        "pages/registry_form.html",
+        context! {
+            heading => heading,
+            crumbs => crumbs,
+            action => action,
+            ident => ident,
+            version => version,
+            reload_href => ident.map(|i| fs.edit_href(i)),
+            cancel_href => fs.list_href,
+            has_errors => !p.errors.is_empty(),
+            alerts => p.alerts,
+            stale => p.stale,
+            fields => fields(fs, p.texts, &p.errors, p.edit.is_some()),
+        },
+    )
+}
+
+/// The name an edit page is titled with: the code for records keyed by one, the person's name
+/// (never the ID number) for a person, nothing for memberships and posts.
+fn record_name(fs: &FormSheet, values: &[Option<String>]) -> String {
+    match fs.sheet.id {
+        SheetId::People => values[fs.sheet.index("姓名")].clone(),
+        _ if fs.by_row_id() => None,
+        _ => values[fs.sheet.key[0]].clone(),
+    }
+    .unwrap_or_default()
+}
+
+/// `GET /registry/{sheet}/new`: the empty form, defaults preselected.
+pub async fn new_record_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    user.require(Permission::WriteData)?;
+    let fs = FormSheet::by_slug(&slug)?;
+    let texts: Vec<String> = fs
+        .sheet
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| shown(fs.sheet, i, c.default))
+        .collect();
+    let page = Page {
+        fs,
+        edit: None,
+        texts: &texts,
+        errors: BTreeMap::new(),
+        alerts: Vec::new(),
+        stale: false,
+    };
+    Ok(form_page(&state, &ctx, page)?.into_response())
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct EditParams {
+    /// The record's code, or for records keyed by an ID number its row id.
+    pub key: Option<String>,
+}
+
+/// `GET /registry/{sheet}/edit?key=…`: the form filled from the stored record, keys read-only.
+/// Without a key there is nothing to edit: back to the list.
+pub async fn edit_record_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+    Query(q): Query<EditParams>,
+) -> AppResult<Response> {
+    user.require(Permission::WriteData)?;
+    let fs = FormSheet::by_slug(&slug)?;
+    let Some(ident) = super::given(&q.key) else {
+        return Ok(Redirect::to(fs.list_href).into_response());
+    };
+    let rec = locate(&state.db().pool, state.crypto(), &user.scope, fs, &ident).await?;
+    let texts: Vec<String> = (0..fs.sheet.columns.len())
+        .map(|i| shown(fs.sheet, i, rec.values[i].as_deref()))
+        .collect();
+    let page = Page {
+        fs,
+        edit: Some((&ident, rec.version, record_name(fs, &rec.values))),
+        texts: &texts,
+        errors: BTreeMap::new(),
+        alerts: Vec::new(),
+        stale: false,
+    };
+    Ok(form_page(&state, &ctx, page)?.into_response())
+}
+
+/// The fields of a submitted form by name (the column headers, `key`, `version`, `_csrf`).
+type Submitted = Vec<(String, String)>;
+
+/// `POST /registry/{sheet}/new`
+pub async fn create_record(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+    Form(form): Form<Submitted>,
+) -> AppResult<Response> {
+    user.require(Permission::WriteData)?;
+    let fs = FormSheet::by_slug(&slug)?;
+    let submitted: HashMap<String, String> = form.into_iter().collect();
+    let mut typed = read_form(fs.sheet, &submitted, None);
+    // The import upserts: a key that exists already would update that record. A new record's
+    // key must be new.
+    let key_col = fs.sheet.key[0];
+    if let Some(first) = typed.values()[key_col].clone() {
+        let found = stored(&state.db().pool, state.crypto(), fs.sheet, &[first]).await?;
+        if found.contains_key(&key_of(fs.sheet, typed.values())) {
+            let headers: Vec<&str> = fs
+                .sheet
+                .key
+                .iter()
+                .map(|k| fs.sheet.columns[*k].header)
+                .collect();
+            let msg = format!(
+                "已有{}相同的记录，不能重复新增；如需修改，请打开该记录的编辑页",
+                headers.join("、")
+            );
+            let p = typed.data.problem(ROW, Some(key_col), None, msg);
+            typed.problems.push(p);
+        }
+    }
+    save(&state, &ctx, &user, fs, typed, None).await
+}
+
+/// `POST /registry/{sheet}/edit`: the form's `key` and `version` name the record and the state
+/// it was edited from.
+pub async fn update_record(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+    Form(form): Form<Submitted>,
+) -> AppResult<Response> {
+    user.require(Permission::WriteData)?;
+    let fs = FormSheet::by_slug(&slug)?;
+    let submitted: HashMap<String, String> = form.into_iter().collect();
+    let ident = super::given(&submitted.get("key").cloned()).ok_or(AppError::NotFound)?;
+    let rec = locate(&state.db().pool, state.crypto(), &user.scope, fs, &ident).await?;
+    let typed = read_form(fs.sheet, &submitted, Some(&rec.values));
+    let version = submitted
+        .get("version")
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    let edit = Edit {
+        ident: &ident,
+        row_id: rec.row_id,
+        version,
+        name: record_name(fs, &rec.values),
+    };
+    save(&state, &ctx, &user, fs, typed, Some(edit)).await
+}
+
+/// The record an edit writes to, and the version the form was filled from.
+struct Edit<'a> {
+    ident: &'a str,
+    row_id: i64,
+    version: Option<i64>,
+    name: String,
+}
+
+/// Checks and writes the form's row through the import, or shows the form again with every
+/// problem at its field (422), or with the stale-edit message (409).
+async fn save(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &CurrentUser,
+    fs: &'static FormSheet,
+    typed: Typed,
+    edit: Option<Edit<'_>>,
+) -> AppResult<Response> {
+    let pool = &state.db().pool;
+    if let Some(e) = &edit {
+        // The stale-edit guard, read as late as possible: right before the import. A write that
+        // lands between this read and the import's commit (its checks run outside the write
+        // transaction, and its UPDATE does not test the version) still goes unnoticed and is
+        // overwritten; closing that window needs `AND version = $n` in `workbook::apply`.
+        let now = version_now(pool, fs, e.row_id).await?;
+        if now.is_none() || now != e.version {
+            let page = Page {
+                fs,
+                edit: Some((e.ident, e.version.unwrap_or(0), e.name.clone())),
+                texts: &typed.texts,
+                errors: BTreeMap::new(),
+                alerts: Vec::new(),
+                stale: true,
+            };
+            return Ok((StatusCode::CONFLICT, form_page(state, ctx, page)?).into_response());
+        }
+    }
+    let opts = ImportOptions {
+        dry_run: false,
+        within: Some(user.scope.prefix().to_string()).filter(|p| !p.is_empty()),
+        today: crate::dates::today(),
+    };
+    let values = typed.values().to_vec();
+    let outcome = workbook::import_sheets(
+        state.db(),
+        state.crypto(),
+        &user.actor(),
+        vec![typed.data],
+        typed.problems,
+        &opts,
+    )
+    .await?;
+    match outcome {
+        ImportOutcome::Done { .. } => {
+            let to = fs.shown_at(pool, state.crypto(), &values).await?;
+            Ok(Redirect::to(&to).into_response())
+        }
+        ImportOutcome::Refused(problems) => {
+            let (errors, alerts) = place(fs.sheet, problems);
+            let page = Page {
+                fs,
+                edit: edit
+                    .as_ref()
+                    .map(|e| (e.ident, e.version.unwrap_or(0), e.name.clone())),
+                texts: &typed.texts,
+                errors,
+                alerts,
+                stale: false,
+            };
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form_page(state, ctx, page)?,
+            )
+                .into_response())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_sheet_has_one_form_with_an_ascii_slug() {
+        for s in sheets::SHEETS {
+            assert_eq!(form_of(s.id).sheet.name, s.name);
+        }
+        for f in FORM_SHEETS {
+            assert!(f.slug.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'));
+        }
+    }
+
+    #[test]
+    fn every_form_route_is_listed_in_routes() {
+        for f in FORM_SHEETS {
+            for (method, action) in [
+                ("GET", "new"),
+                ("POST", "new"),
+                ("GET", "edit"),
+                ("POST", "edit"),
+            ] {
+                let path = format!("/registry/{}/{action}", f.slug);
+                assert!(
+                    crate::router::ROUTES.contains(&(method, path.as_str())),
+                    "{method} {path} missing from ROUTES"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn records_keyed_by_an_id_number_are_addressed_by_row_id() {
+        let by_row: Vec<&str> = FORM_SHEETS
+            .iter()
+            .filter(|f| f.by_row_id())
+            .map(|f| f.slug)
+            .collect();
+        assert_eq!(by_row, ["people", "party-members", "cadres"]);
+    }
+
+    #[test]
+    fn a_form_reads_its_cells_like_a_workbook_row() {
+        let sheet = &sheets::CADRES;
+        let submitted: HashMap<String, String> = [
+            ("身份证号", "11010519491231002x"),
+            ("干部类别", "村干部"),
+            ("职务", "村（居）委会主任"),
+            ("任职单位编码", " 990101001001 "),
+            ("任职日期", "2021-01-05"),
+            ("专业化管理", "否"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let typed = read_form(sheet, &submitted, None);
+        assert!(typed.problems.is_empty(), "{:?}", typed.problems);
+        let v = typed.values();
+        assert_eq!(v[0].as_deref(), Some("11010519491231002X"));
+        assert_eq!(v[1].as_deref(), Some("village_cadre"));
+        assert_eq!(v[2].as_deref(), Some("villagers_committee_chair"));
+        assert_eq!(v[4].as_deref(), Some("990101001001"));
+        assert_eq!(v[7].as_deref(), Some("0"));
+        assert_eq!(shown(sheet, 2, v[2].as_deref()), "村(居)委会主任");
+    }
+
+    #[test]
+    fn an_empty_required_cell_and_a_bad_date_are_problems_on_their_columns() {
+        let submitted: HashMap<String, String> = [("户编号", ""), ("注销日期", "2026/1/1")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let typed = read_form(&sheets::HOUSEHOLDS, &submitted, None);
+        let cols: Vec<_> = typed
+            .problems
+            .iter()
+            .map(|p| p.column.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(cols, ["户编号", "所属区划编码", "注销日期"]);
+        assert_eq!(typed.texts[11], "2026/1/1");
+    }
+}
