@@ -61,6 +61,21 @@ pub enum Command {
     },
     /// Print every indicator for one org unit (default the root) at a date and over a period.
     Indicators(crate::indicators::command::IndicatorsArgs),
+    /// Back up the database: a SQLite snapshot taken while the server runs (for PostgreSQL,
+    /// print the pg_dump command). The master key is not included.
+    Backup {
+        /// The backup file to write; never overwritten.
+        file: std::path::PathBuf,
+    },
+    /// Restore a SQLite backup as the configured database (stop the server first; for
+    /// PostgreSQL, print the pg_restore command).
+    Restore {
+        /// The backup file made by `xingcun backup`.
+        file: std::path::PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -227,6 +242,39 @@ pub async fn run() -> anyhow::Result<()> {
                 crate::indicators::command::output(&state.db().pool, &args, crate::dates::today())
                     .await?;
             print!("{out}");
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let url = &cli.config.database_url;
+            if crate::db::backend_of(url)? == crate::db::Backend::Postgres {
+                println!("{}", crate::backup::pg_dump_command(url, &file));
+                eprintln!("{}", crate::backup::key_reminder(&cli.config));
+                anyhow::bail!(
+                    "PostgreSQL 数据库请用上面的 pg_dump 命令备份（自定义格式，用 pg_restore 恢复；密码由 PGPASSWORD 或 ~/.pgpass 提供），本程序不自行导出"
+                );
+            }
+            match crate::db::sqlite_path(url) {
+                Some(p) if std::path::Path::new(&p).is_file() => {}
+                _ => anyhow::bail!("数据库文件不存在：{}", crate::db::redact_url(url)),
+            }
+            let db = crate::db::Db::connect(url).await?;
+            crate::backup::backup(&db, &file).await?;
+            db.pool.close().await;
+            println!("已备份到 {}", file.display());
+            eprintln!("{}", crate::backup::key_reminder(&cli.config));
+            Ok(())
+        }
+        Command::Restore { file, force } => {
+            let url = &cli.config.database_url;
+            if crate::db::backend_of(url)? == crate::db::Backend::Postgres {
+                println!("{}", crate::backup::pg_restore_command(url, &file));
+                anyhow::bail!(
+                    "PostgreSQL 数据库请用上面的 pg_restore 命令恢复（--clean 会先删除库中同名对象），本程序不自行恢复"
+                );
+            }
+            crate::backup::restore(&file, url, force).await?;
+            println!("已从 {} 恢复数据库并完成迁移", file.display());
+            eprintln!("{}", crate::backup::restored_key_reminder(&cli.config));
             Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {

@@ -101,7 +101,8 @@ async fn date_filters(
             "统计单位",
             Some(&unit.code),
             org_options(state, &user.scope).await?,
-        ),
+        )
+        .required(),
         Filter::text("as_of", "统计时点（D）", Some(&as_of)),
     ];
     if with_period {
@@ -229,15 +230,18 @@ pub async fn show_indicator(
     let mut filters =
         date_filters(&state, &user, &unit, &d, ind.timing() == Timing::Period).await?;
     if ind.is_ratio() {
-        filters.push(Filter::select(
-            "list",
-            "名单",
-            Some(side.code()),
-            [Side::Numerator, Side::Denominator]
-                .iter()
-                .map(|s| (s.code().to_string(), s.label().to_string()))
-                .collect(),
-        ));
+        filters.push(
+            Filter::select(
+                "list",
+                "名单",
+                Some(side.code()),
+                [Side::Numerator, Side::Denominator]
+                    .iter()
+                    .map(|s| (s.code().to_string(), s.label().to_string()))
+                    .collect(),
+            )
+            .required(),
+        );
     }
     let sides: Vec<(String, i64, String, bool)> = match figure {
         Figure::Ratio(r) => [

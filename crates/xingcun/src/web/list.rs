@@ -143,6 +143,8 @@ pub struct Filter {
     pub value: String,
     /// Empty for a text box; else a drop-down of (value, label).
     pub options: Vec<(String, String)>,
+    /// A drop-down that always has a value: no 全部 choice.
+    pub required: bool,
 }
 
 impl Filter {
@@ -152,6 +154,7 @@ impl Filter {
             label: label.into(),
             value: value.unwrap_or_default().into(),
             options: Vec::new(),
+            required: false,
         }
     }
     pub fn select(
@@ -165,7 +168,14 @@ impl Filter {
             label: label.into(),
             value: value.unwrap_or_default().into(),
             options,
+            required: false,
         }
+    }
+
+    /// A drop-down without the 全部 choice (e.g. the unit a figure is computed for).
+    pub fn required(mut self) -> Filter {
+        self.required = true;
+        self
     }
 }
 

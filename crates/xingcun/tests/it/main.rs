@@ -4,6 +4,7 @@
 mod harness;
 
 mod accounts;
+mod backup;
 mod foundation;
 mod imports;
 mod indicators;
