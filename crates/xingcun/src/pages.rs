@@ -82,22 +82,63 @@ pub async fn dashboard(
             .map(|(_, n)| *n)
             .unwrap_or(0)
     };
+    let registry = registry_counts(&state.db().pool, &user.scope).await?;
     let summary = vec![
         (
             "乡镇（街道）",
             count(OrgKind::Township) + count(OrgKind::Subdistrict),
+            "/org-units?kind=township",
         ),
-        ("行政村", count(OrgKind::AdminVillage)),
-        ("社区", count(OrgKind::Community)),
-        ("网格", count(OrgKind::Grid)),
+        (
+            "行政村",
+            count(OrgKind::AdminVillage),
+            "/org-units?kind=admin_village",
+        ),
+        (
+            "社区",
+            count(OrgKind::Community),
+            "/org-units?kind=community",
+        ),
+        ("网格", count(OrgKind::Grid), "/org-units?kind=grid"),
+        ("农户", registry[0], "/households"),
+        ("人员", registry[1], "/people"),
+        ("党员", registry[2], "/party-members"),
+        ("在任干部", registry[3], "/cadres"),
     ];
+    let (_, dates) =
+        crate::indicators::dates::DateParams::default().resolve(crate::dates::today())?;
+    let sections = crate::indicators::pages::sections_for(&state, &unit, &dates).await?;
     Ok(render(
         &state,
         &ctx,
         "pages/dashboard.html",
-        context! { unit => unit, summary => summary },
+        context! { unit => unit, summary => summary, sections => sections },
     )?
     .into_response())
+}
+
+/// Households, people, party members and serving cadres in scope (not deregistered, left or
+/// ended), for the dashboard.
+async fn registry_counts(pool: &sqlx::AnyPool, scope: &crate::scope::Scope) -> AppResult<[i64; 4]> {
+    use sqlx::Row;
+    let (lo, hi) = scope.bounds();
+    let row = sqlx::query(
+        "SELECT
+            (SELECT COUNT(*) FROM household WHERE org_code >= $1 AND org_code < $2 AND deregistered_on IS NULL),
+            (SELECT COUNT(*) FROM person WHERE org_code >= $1 AND org_code < $2 AND deregistered_on IS NULL),
+            (SELECT COUNT(*) FROM party_member WHERE org_code >= $1 AND org_code < $2 AND left_on IS NULL),
+            (SELECT COUNT(DISTINCT person_id) FROM cadre_post WHERE org_code >= $1 AND org_code < $2 AND ends_on IS NULL)",
+    )
+    .bind(lo)
+    .bind(hi)
+    .fetch_one(pool)
+    .await?;
+    Ok([
+        row.try_get(0)?,
+        row.try_get(1)?,
+        row.try_get(2)?,
+        row.try_get(3)?,
+    ])
 }
 
 /// `GET /about`: version and storage.

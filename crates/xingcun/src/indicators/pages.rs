@@ -33,7 +33,7 @@ pub struct IndicatorListParams {
 
 /// One figure on the overview.
 #[derive(Debug, Serialize)]
-struct Tile {
+pub struct Tile {
     name: &'static str,
     kind: String,
     text: String,
@@ -46,7 +46,7 @@ struct Tile {
 
 /// One line of work on the overview.
 #[derive(Debug, Serialize)]
-struct Section {
+pub struct Section {
     label: &'static str,
     tiles: Vec<Tile>,
 }
@@ -127,8 +127,27 @@ pub async fn show_indicators(
     user.require(Permission::ReadData)?;
     let (args, d) = p.resolve(dates::today())?;
     let unit = unit_of(&state, &user, args.org.as_deref()).await?;
-    let report = super::report(&state.db().pool, &unit, &d).await?;
-    let sections: Vec<Section> = Line::ALL
+    let sections = sections_for(&state, &unit, &d).await?;
+    let with_period = INDICATORS.iter().any(|i| i.timing() == Timing::Period);
+    let filters = date_filters(&state, &user, &unit, &d, with_period).await?;
+    let form = context! { filters => filters, export => false };
+    Ok(render(
+        &state,
+        &ctx,
+        "pages/indicators.html",
+        context! {
+            unit => unit, sections => sections, form => form, with_period => with_period,
+            as_of => d.as_of.to_string(), from => d.from.to_string(), to => d.to.to_string(),
+        },
+    )?
+    .into_response())
+}
+
+/// The figures of a unit grouped by line of work (lines without figures left out): the
+/// overview and the dashboard show the same tiles.
+pub async fn sections_for(state: &AppState, unit: &OrgUnit, d: &Dates) -> AppResult<Vec<Section>> {
+    let report = super::report(&state.db().pool, unit, d).await?;
+    Ok(Line::ALL
         .iter()
         .map(|&line| Section {
             label: line.label(),
@@ -139,7 +158,7 @@ pub async fn show_indicators(
                 .filter(|(i, _)| i.line == line)
                 .map(|(ind, figure)| {
                     let href =
-                        |side| format!("/indicators/{}?{}", ind.key, dates_query(&unit, &d, side));
+                        |side| format!("/indicators/{}?{}", ind.key, dates_query(unit, d, side));
                     let (numerator, denominator) = match figure {
                         Figure::Ratio(r) => (
                             Some((r.numerator, href(Some(Side::Numerator)))),
@@ -160,20 +179,7 @@ pub async fn show_indicators(
                 .collect(),
         })
         .filter(|s| !s.tiles.is_empty())
-        .collect();
-    let with_period = INDICATORS.iter().any(|i| i.timing() == Timing::Period);
-    let filters = date_filters(&state, &user, &unit, &d, with_period).await?;
-    let form = context! { filters => filters, export => false };
-    Ok(render(
-        &state,
-        &ctx,
-        "pages/indicators.html",
-        context! {
-            unit => unit, sections => sections, form => form, with_period => with_period,
-            as_of => d.as_of.to_string(), from => d.from.to_string(), to => d.to.to_string(),
-        },
-    )?
-    .into_response())
+        .collect())
 }
 
 /// `GET /indicators/{key}`: the list behind a figure; `list=numerator|denominator` for a ratio,
