@@ -265,3 +265,37 @@ async fn every_configuration_option_is_documented() {
         "undocumented in docs/configuration.md: {missing:?}"
     );
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_registry_counts_and_the_units_figures_linking_to_their_records() {
+    let app = TestApp::new().await;
+    crate::workbook::run(
+        &app,
+        crate::workbook::valid_book(),
+        &crate::workbook::opts(),
+    )
+    .await;
+    let mut c = app.signed_in("cungan").await;
+    let res = c.get("/dashboard").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.text.contains("王家庄村"), "the village user's own unit");
+    // 2 households and 3 people of the workbook live in the village (the fourth person has no household).
+    assert!(
+        res.text
+            .contains(r#"<div class="stat-value">2</div><div class="stat-label">农户</div>"#),
+        "{}",
+        res.text
+    );
+    assert!(
+        res.text
+            .contains(r#"<div class="stat-value">3</div><div class="stat-label">人员</div>"#)
+    );
+    assert!(res.text.contains("专业化管理村(社区)党组织书记数"));
+    // Links are HTML-escaped (`/` → `&#x2f;`); the key is in the figure's link.
+    assert!(
+        res.text
+            .contains("indicators&#x2f;talent.professional_secretaries?"),
+        "{}",
+        res.text
+    );
+}
