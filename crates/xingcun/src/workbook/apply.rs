@@ -375,7 +375,7 @@ async fn apply_people(
         .into_iter()
         .collect();
     let mut households: HashMap<String, (i64, String)> = HashMap::new();
-    for r in select_in_tx(
+    for r in super::load::select_in_on(
         tx,
         "SELECT household_no, id, org_code FROM household WHERE household_no IN",
         &nos,
@@ -440,23 +440,6 @@ async fn apply_people(
     cols.extend_from_slice(&["created_at", "updated_at"]);
     insert_many(tx, "person", &cols, inserts).await?;
     Ok(orgs)
-}
-
-async fn select_in_tx(
-    tx: &mut Transaction<'static, Any>,
-    head: &str,
-    keys: &[String],
-) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
-    let mut out = Vec::new();
-    for chunk in keys.chunks(super::load::CHUNK) {
-        let sql = format!("{head} ({})", ordered_placeholders(tx, 1, chunk.len()));
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for k in chunk {
-            q = q.bind(k.clone());
-        }
-        out.extend(q.fetch_all(&mut **tx).await?);
-    }
-    Ok(out)
 }
 
 async fn apply_party_orgs(
@@ -541,7 +524,9 @@ async fn person_ids(
         .collect();
     let bidx: Vec<String> = by_bidx.keys().cloned().collect();
     let mut out = HashMap::new();
-    for r in select_in_tx(tx, "SELECT id_bidx, id FROM person WHERE id_bidx IN", &bidx).await? {
+    for r in super::load::select_in_on(tx, "SELECT id_bidx, id FROM person WHERE id_bidx IN", &bidx)
+        .await?
+    {
         let b: String = r.try_get(0)?;
         if let Some(id) = by_bidx.get(&b) {
             out.insert(id.clone(), r.try_get(1)?);

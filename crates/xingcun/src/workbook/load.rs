@@ -40,12 +40,21 @@ pub async fn select_in(
     sql_head: &str,
     keys: &[String],
 ) -> Result<Vec<AnyRow>, sqlx::Error> {
-    let mut out = Vec::new();
     let mut conn = pool.acquire().await?;
+    select_in_on(&mut conn, sql_head, keys).await
+}
+
+/// [`select_in`] on one connection (or inside a transaction: `&mut **tx`).
+pub async fn select_in_on(
+    conn: &mut sqlx::AnyConnection,
+    sql_head: &str,
+    keys: &[String],
+) -> Result<Vec<AnyRow>, sqlx::Error> {
+    let mut out = Vec::new();
     for chunk in keys.chunks(CHUNK) {
         let sql = format!(
             "{sql_head} ({})",
-            ordered_placeholders(&conn, 1, chunk.len())
+            ordered_placeholders(conn, 1, chunk.len())
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for k in chunk {
@@ -118,29 +127,46 @@ pub async fn households(
         .collect()
 }
 
+/// The rows of `sql_head (…)` for these ID numbers, queried by blind index (the query's
+/// second column), each with the ID number it stands for.
+async fn rows_by_id(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    ids: &[String],
+    sql_head: &str,
+) -> Result<Vec<(String, AnyRow)>, sqlx::Error> {
+    let by_bidx: HashMap<String, &String> = ids
+        .iter()
+        .map(|id| (personal::id_bidx(crypto, id), id))
+        .collect();
+    let bidx: Vec<String> = by_bidx.keys().cloned().collect();
+    let mut out = Vec::new();
+    for r in select_in(pool, sql_head, &bidx).await? {
+        let b: String = r.try_get(1)?;
+        if let Some(id) = by_bidx.get(&b) {
+            out.push(((*id).clone(), r));
+        }
+    }
+    Ok(out)
+}
+
 /// People by ID number (the keys are the plain IDs; the query goes by blind index).
 pub async fn people(
     pool: &AnyPool,
     crypto: &dyn CryptoProvider,
     ids: &[String],
 ) -> Result<Existing, sqlx::Error> {
-    let by_bidx: HashMap<String, &String> = ids
-        .iter()
-        .map(|id| (personal::id_bidx(crypto, id), id))
-        .collect();
-    let bidx: Vec<String> = by_bidx.keys().cloned().collect();
-    let rows = select_in(
+    let rows = rows_by_id(
         pool,
+        crypto,
+        ids,
         "SELECT p.id, p.id_bidx, p.name, p.sex, p.birth_date, p.ethnicity, p.edu_full_time, p.edu_in_service,
                 p.political_status, p.phone_enc, h.household_no, p.relation, p.deregistered_on, p.dereg_reason
          FROM person p LEFT JOIN household h ON h.id = p.household_id WHERE p.id_bidx IN",
-        &bidx,
     )
     .await?;
     let mut out = HashMap::new();
-    for r in &rows {
-        let b: String = r.try_get(1)?;
-        let Some(id) = by_bidx.get(&b) else { continue };
+    for (id, r) in &rows {
         let phone = r
             .try_get::<Option<String>, _>(9)?
             .and_then(|e| personal::open(crypto, &e, AAD_PERSON_PHONE));
@@ -191,22 +217,16 @@ pub async fn party_members(
     crypto: &dyn CryptoProvider,
     ids: &[String],
 ) -> Result<Existing, sqlx::Error> {
-    let by_bidx: HashMap<String, &String> = ids
-        .iter()
-        .map(|id| (personal::id_bidx(crypto, id), id))
-        .collect();
-    let bidx: Vec<String> = by_bidx.keys().cloned().collect();
-    let rows = select_in(
+    let rows = rows_by_id(
         pool,
+        crypto,
+        ids,
         "SELECT m.id, p.id_bidx, m.party_org_code, m.category, m.joined_on, m.confirmed_on, m.status, m.left_on, m.leave_reason
          FROM party_member m JOIN person p ON p.id = m.person_id WHERE p.id_bidx IN",
-        &bidx,
     )
     .await?;
     let mut out = HashMap::new();
-    for r in &rows {
-        let b: String = r.try_get(1)?;
-        let Some(id) = by_bidx.get(&b) else { continue };
+    for (id, r) in &rows {
         let v = vec![
             Some((*id).clone()),
             r.try_get(2)?,
@@ -228,22 +248,16 @@ pub async fn cadre_posts(
     crypto: &dyn CryptoProvider,
     ids: &[String],
 ) -> Result<Existing, sqlx::Error> {
-    let by_bidx: HashMap<String, &String> = ids
-        .iter()
-        .map(|id| (personal::id_bidx(crypto, id), id))
-        .collect();
-    let bidx: Vec<String> = by_bidx.keys().cloned().collect();
-    let rows = select_in(
+    let rows = rows_by_id(
         pool,
+        crypto,
+        ids,
         "SELECT c.id, p.id_bidx, c.category, c.post, c.post_title, c.org_code, c.starts_on, c.ends_on, c.professional
          FROM cadre_post c JOIN person p ON p.id = c.person_id WHERE p.id_bidx IN",
-        &bidx,
     )
     .await?;
     let mut out = HashMap::new();
-    for r in &rows {
-        let b: String = r.try_get(1)?;
-        let Some(id) = by_bidx.get(&b) else { continue };
+    for (id, r) in &rows {
         let v = vec![
             Some((*id).clone()),
             r.try_get(2)?,
