@@ -141,6 +141,17 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
     let mut party_orgs = Builder::new(&sheets::PARTY_ORGS);
     let mut members = Builder::new(&sheets::PARTY_MEMBERS);
     let mut cadres = Builder::new(&sheets::CADRES);
+    let mut work_teams = Builder::new(&sheets::WORK_TEAMS);
+    let mut team_members = Builder::new(&sheets::TEAM_MEMBERS);
+    let mut contacts = Builder::new(&sheets::VILLAGE_CONTACTS);
+    let mut stationings = Builder::new(&sheets::STATIONINGS);
+    let mut grid_duties = Builder::new(&sheets::GRID_DUTIES);
+    let mut links = Builder::new(&sheets::HOUSEHOLD_LINKS);
+    // (household number, linking member) of every village, for the visits.
+    let mut visit_pool: Vec<Vec<(String, String)>> = Vec::new();
+    // Outreach assignments start before 1 January of the demo year.
+    let assigned_on = format!("{}-12-01", year - 1);
+    let mut village_no = 0usize; // villages so far, for the linking-member counts
     let district = "D990101".to_string();
     party_orgs.push(&[
         ("组织编码", s(&district)),
@@ -205,6 +216,8 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
             ("所在区划编码", s(tcode)),
         ]);
         let leaders = LEADERS[t % LEADERS.len()];
+        let mut leader_ids: Vec<String> = Vec::new();
+        let mut staff_ids: Vec<String> = Vec::new();
         for i in 0..leaders + TOWNSHIP_CADRES_PER_TOWNSHIP {
             k += 1;
             let leader = i < leaders;
@@ -227,6 +240,11 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
                 ("政治面貌", s(pol.code())),
                 ("联系电话", ids.phone()),
             ]);
+            if leader {
+                leader_ids.push(id.clone());
+            } else {
+                staff_ids.push(id.clone());
+            }
             let (cat, post) = if leader {
                 (
                     CadreCategory::TownshipLeader,
@@ -261,7 +279,12 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
                 ("任职日期", s(&term_start)),
             ]);
         }
-        for (vi, v) in villages.iter().enumerate().filter(|(_, v)| v.township == t) {
+        for (j, (vi, v)) in villages
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.township == t)
+            .enumerate()
+        {
             let branch = format!("{tparty}{}", &v.code[9..12]);
             let vname = names::VILLAGES.get(vi).copied().unwrap_or("村");
             party_orgs.push(&[
@@ -273,12 +296,14 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
             ]);
             let cadre_count = if vi < 17 { 7 } else { 6 };
             let mut village_people: Vec<(String, i32, bool)> = Vec::new(); // (id, age, is head or spouse)
+            let mut village_households: Vec<String> = Vec::new();
             for h in 0..HOUSEHOLDS_PER_VILLAGE {
                 k += 1;
                 let hh_no = format!("{}{:04}", v.code, h + 1);
                 let size =
                     3 + usize::from((g + 1) * extra / all_households > g * extra / all_households);
                 g += 1;
+                village_households.push(hh_no.clone());
                 let monitored = k.is_multiple_of(97);
                 households.push(&[
                     ("户编号", s(&hh_no)),
@@ -437,6 +462,36 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
                 }
                 i += 1;
             }
+            outreach_rows(
+                &mut OutreachRows {
+                    work_teams: &mut work_teams,
+                    team_members: &mut team_members,
+                    contacts: &mut contacts,
+                    stationings: &mut stationings,
+                    grid_duties: &mut grid_duties,
+                    links: &mut links,
+                },
+                &OutreachVillage {
+                    village: v,
+                    name: vname,
+                    j,
+                    village_no,
+                    leaders: &leader_ids,
+                    staff: &staff_ids,
+                    cadres: &cadre_rows
+                        .iter()
+                        .map(|&pi| village_people[pi].0.clone())
+                        .collect::<Vec<_>>(),
+                    members: &party_people
+                        .iter()
+                        .map(|&pi| village_people[pi].0.clone())
+                        .collect::<Vec<_>>(),
+                    households: &village_households,
+                    since: &assigned_on,
+                },
+                &mut visit_pool,
+            );
+            village_no += 1;
             for pi in party_people {
                 k += 1;
                 let id = village_people[pi].0.clone();
@@ -459,11 +514,141 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
             row.values[phone_i] = ids.phone();
         }
     }
+    let visits = visit_rows(&visit_pool, date);
     vec![
         households.finish(),
         people.finish(),
         party_orgs.finish(),
         members.finish(),
         cadres.finish(),
+        work_teams.finish(),
+        team_members.finish(),
+        contacts.finish(),
+        stationings.finish(),
+        grid_duties.finish(),
+        links.finish(),
+        visits,
     ]
+}
+
+/// Linking members in all: 30 per village and one more in the first 55 villages (2,155 for 70).
+pub const LINKING_MEMBERS: usize = 2_155;
+/// Visits per village.
+pub const VISITS_PER_VILLAGE: usize = 20;
+
+struct OutreachRows<'a> {
+    work_teams: &'a mut Builder,
+    team_members: &'a mut Builder,
+    contacts: &'a mut Builder,
+    stationings: &'a mut Builder,
+    grid_duties: &'a mut Builder,
+    links: &'a mut Builder,
+}
+
+struct OutreachVillage<'a> {
+    village: &'a Village,
+    name: &'a str,
+    /// The village's place within its township.
+    j: usize,
+    /// The village's place in the district.
+    village_no: usize,
+    leaders: &'a [String],
+    staff: &'a [String],
+    cadres: &'a [String],
+    members: &'a [String],
+    households: &'a [String],
+    since: &'a str,
+}
+
+/// A village's work team, 包村, 驻村, 入网 and 联户.
+fn outreach_rows(
+    b: &mut OutreachRows<'_>,
+    v: &OutreachVillage<'_>,
+    visit_pool: &mut Vec<Vec<(String, String)>>,
+) {
+    let code = &v.village.code;
+    let team = format!("GZD{code}");
+    b.work_teams.push(&[
+        ("工作队编号", s(&team)),
+        ("名称", Some(format!("{}「一亲三心」工作队", v.name))),
+        ("联系村编码", s(code)),
+        ("成立日期", s(v.since)),
+    ]);
+    if !v.staff.is_empty() {
+        let size = if v.j.is_multiple_of(2) { 2 } else { 3 };
+        let mut seen = Vec::new();
+        for m in 0..size {
+            let id = &v.staff[(v.j + m) % v.staff.len()];
+            if seen.contains(id) {
+                continue;
+            }
+            seen.push(id.clone());
+            b.team_members.push(&[
+                ("工作队编号", s(&team)),
+                ("身份证号", s(id)),
+                ("角色", s(if m == 0 { "leader" } else { "member" })),
+            ]);
+        }
+        // The team's leader is the village's full-time stationed cadre.
+        b.stationings.push(&[
+            ("身份证号", s(&v.staff[v.j % v.staff.len()])),
+            ("村编码", s(code)),
+            ("开始日期", s(v.since)),
+            ("专职", s("1")),
+            ("驻村身份", s("team_leader")),
+        ]);
+    }
+    if !v.leaders.is_empty() {
+        b.contacts.push(&[
+            ("身份证号", s(&v.leaders[v.j % v.leaders.len()])),
+            ("村编码", s(code)),
+            ("开始日期", s(v.since)),
+        ]);
+    }
+    for (c, id) in v.cadres.iter().enumerate() {
+        if v.cadres[..c].contains(id) || v.village.grids.is_empty() {
+            continue;
+        }
+        b.grid_duties.push(&[
+            ("身份证号", s(id)),
+            ("网格编码", s(&v.village.grids[c % v.village.grids.len()])),
+            ("开始日期", s(v.since)),
+        ]);
+    }
+    let n = (30 + usize::from(v.village_no < LINKING_MEMBERS - 30 * 70)).min(v.members.len());
+    let mut pool = Vec::new();
+    if n > 0 {
+        for (h, hh) in v.households.iter().enumerate() {
+            let id = &v.members[h % n];
+            b.links.push(&[
+                ("党员身份证号", s(id)),
+                ("户编号", s(hh)),
+                ("开始日期", s(v.since)),
+            ]);
+            if h.is_multiple_of(v.households.len().div_ceil(VISITS_PER_VILLAGE).max(1)) {
+                pool.push((hh.clone(), id.clone()));
+            }
+        }
+    }
+    visit_pool.push(pool);
+}
+
+/// 走访: the i-th of n visits falls on 1 January + ⌊i·d/n⌋ days, d the days up to `date`.
+fn visit_rows(pool: &[Vec<(String, String)>], date: NaiveDate) -> SheetData {
+    let mut visits = Builder::new(&sheets::VISITS);
+    let jan1 = NaiveDate::from_ymd_opt(date.year(), 1, 1).expect("valid date");
+    let d = (date - jan1).num_days().max(0) as u64;
+    let all: Vec<&(String, String)> = pool.iter().flatten().collect();
+    let n = all.len().max(1) as u64;
+    for (i, (hh, who)) in all.iter().enumerate() {
+        let on = jan1 + Days::new(i as u64 * d / n);
+        visits.push(&[
+            ("走访编号", Some(format!("ZF{}{:06}", date.year(), i + 1))),
+            ("户编号", s(hh)),
+            ("走访人身份证号", s(who)),
+            ("走访日期", Some(on.to_string())),
+            ("情况记录", Some("入户走访，了解生产生活情况".to_string())),
+        ]);
+    }
+    visits.finish()
 }

@@ -24,6 +24,7 @@ pub mod api;
 pub mod command;
 pub mod dates;
 pub mod drill;
+pub mod outreach;
 pub mod pages;
 pub mod registry;
 pub mod talent;

@@ -2,10 +2,81 @@
 //! only when the records it counts exist in the platform; the command line, the API, the
 //! overview page and the drill-down pages all read this list and nothing else.
 
-use super::talent;
 use super::{Indicator, Line, Measure};
+use super::{outreach, talent};
 
 pub static INDICATORS: &[Indicator] = &[
+    // 一、筑先锋堡垒
+    Indicator {
+        key: "outreach.work_teams",
+        name: "「一亲三心」工作队数",
+        line: Line::Bastions,
+        measure: Measure::Count(&outreach::WORK_TEAMS),
+        unit_word: "个",
+        definition: "时点D，联系村在本级及下级的工作队中，D时存续（成立日期≤D，撤销日期为空或晚于D）的个数。",
+    },
+    Indicator {
+        key: "outreach.contact_leaders",
+        name: "包村乡镇领导数",
+        line: Line::Bastions,
+        measure: Measure::Count(&outreach::CONTACT_LEADERS),
+        unit_word: "人",
+        definition: "时点D，对本级及下级村(社区)有在包村记录、且D时在任乡镇领导职务的人数（一人只计一次）。",
+    },
+    Indicator {
+        key: "outreach.village_contact_coverage",
+        name: "乡镇领导包村(社区)覆盖率",
+        line: Line::Bastions,
+        measure: Measure::Ratio {
+            numerator: &outreach::CONTACTED_VILLAGES,
+            denominator: &outreach::VILLAGES,
+        },
+        unit_word: "",
+        definition: "时点D，至少有一名乡镇领导在包的村(社区)数 ÷ 村(社区)数（不含D前已撤销的村）。",
+    },
+    Indicator {
+        key: "outreach.stationed_cadres",
+        name: "专职驻村干部数",
+        line: Line::Bastions,
+        measure: Measure::Count(&outreach::STATIONED_CADRES),
+        unit_word: "人",
+        definition: "时点D，在本级及下级村(社区)专职驻村（不论驻村身份）的人数；未填派出单位的，须D时在任乡镇领导或乡镇干部。",
+    },
+    Indicator {
+        key: "outreach.grid_cadres",
+        name: "入网村(社区)干部数",
+        line: Line::Bastions,
+        measure: Measure::Count(&outreach::GRID_CADRES),
+        unit_word: "人",
+        definition: "时点D，在本级及下级网格有在入网记录、且D时在任村干部职务的人数（一人只计一次）。",
+    },
+    Indicator {
+        key: "outreach.linking_members",
+        name: "联户党员数",
+        line: Line::Bastions,
+        measure: Measure::Count(&outreach::LINKING_MEMBERS),
+        unit_word: "人",
+        definition: "时点D，对本级及下级农户有在联户记录、且D时为党员的人数（一人只计一次）。",
+    },
+    Indicator {
+        key: "outreach.household_link_coverage",
+        name: "农户联系覆盖率",
+        line: Line::Bastions,
+        measure: Measure::Ratio {
+            numerator: &outreach::LINKED_HOUSEHOLDS,
+            denominator: &outreach::HOUSEHOLDS,
+        },
+        unit_word: "",
+        definition: "时点D，至少有一名党员在联系的农户数 ÷ 农户数（不含D前已注销的户）。",
+    },
+    Indicator {
+        key: "outreach.visits",
+        name: "走访户次",
+        line: Line::Bastions,
+        measure: Measure::Count(&outreach::VISITS),
+        unit_word: "户次",
+        definition: "时期F至T，对本级及下级农户的走访中，不同（户编号，走访日期）的个数。",
+    },
     // 二、抓队伍建设
     Indicator {
         key: "talent.professional_secretaries",

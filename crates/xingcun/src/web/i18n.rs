@@ -46,6 +46,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.line4", "深化社会治理", "Social governance"),
     ("nav.line5", "强化作风建设", "Work style"),
     ("nav.indicators", "指标总览", "Indicators"),
+    ("nav.village_cadres", "村干部队伍", "Village cadres"),
+    ("nav.secretaries", "村党组织书记", "Village secretaries"),
     ("nav.system", "系统管理", "System"),
     ("nav.users", "用户管理", "Users"),
     ("nav.audit", "操作审计", "Audit trail"),

@@ -35,7 +35,7 @@ fn flag(v: Option<&str>) -> Val {
 pub type Counts = Vec<(&'static str, usize, usize, usize)>;
 
 /// Inserts rows in chunks: `INSERT INTO table (cols) VALUES (…), (…)`.
-async fn insert_many(
+pub(super) async fn insert_many(
     tx: &mut Transaction<'static, Any>,
     table: &str,
     cols: &[&str],
@@ -73,7 +73,7 @@ async fn insert_many(
 }
 
 /// `UPDATE table SET c1 = $1, … WHERE id = $n`.
-async fn update_one(
+pub(super) async fn update_one(
     tx: &mut Transaction<'static, Any>,
     table: &str,
     cols: &[&str],
@@ -108,7 +108,7 @@ fn changes(sheet: &'static sheets::Sheet, it: &Item) -> Vec<Change> {
     let masked = |h: &str, v: &Option<String>| -> Option<String> {
         let v = v.as_ref()?;
         Some(match h {
-            "身份证号" => IdNumber::parse(v, chrono::NaiveDate::MAX)
+            h if h.ends_with("身份证号") => IdNumber::parse(v, chrono::NaiveDate::MAX)
                 .map(|i| i.masked())
                 .unwrap_or_else(|_| "***".into()),
             "联系电话" => Phone::parse(v)
@@ -180,6 +180,7 @@ pub async fn apply(
             SheetId::PartyOrgs => apply_party_orgs(tx, &changed).await?,
             SheetId::PartyMembers => apply_members(tx, crypto, &changed).await?,
             SheetId::Cadres => apply_cadres(tx, crypto, &changed).await?,
+            _ => super::outreach::apply(tx, crypto, plan.sheet, &changed).await?,
         };
         if plan.sheet.id == SheetId::OrgUnits {
             continue; // org::upsert audits each unit itself
@@ -221,6 +222,7 @@ fn entity_of(id: SheetId) -> &'static str {
         SheetId::PartyOrgs => "party_org",
         SheetId::PartyMembers => "party_member",
         SheetId::Cadres => "cadre_post",
+        other => super::outreach::entity(other),
     }
 }
 
@@ -240,7 +242,16 @@ fn audit_key(id: SheetId, key: &str) -> String {
                 None => masked,
             }
         }
-        _ => key.to_string(),
+        SheetId::OrgUnits | SheetId::Households | SheetId::PartyOrgs => key.to_string(),
+        _ => key
+            .split('|')
+            .map(|part| {
+                IdNumber::parse(part, chrono::NaiveDate::MAX)
+                    .map(|i| i.masked())
+                    .unwrap_or_else(|_| part.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join("|"),
     }
 }
 
@@ -513,7 +524,7 @@ async fn apply_party_orgs(
 }
 
 /// Person ids by ID number, through the blind index.
-async fn person_ids(
+pub(super) async fn person_ids(
     tx: &mut Transaction<'static, Any>,
     crypto: &dyn CryptoProvider,
     ids: &[&str],

@@ -133,6 +133,8 @@ struct World {
     /// ID → member category
     members: HashMap<String, String>,
     root: Option<String>,
+    /// team number → village code
+    teams: HashMap<String, String>,
 }
 
 /// Builds the plan, or adds to `problems`.
@@ -163,6 +165,12 @@ pub async fn plan(
             .party_orgs
             .insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
     }
+    for r in sqlx::query("SELECT team_no, org_code FROM work_team")
+        .fetch_all(pool)
+        .await?
+    {
+        world.teams.insert(r.try_get(0)?, r.try_get(1)?);
+    }
     let mut plans = Vec::new();
     for d in data {
         let keys: Vec<String> = d
@@ -179,6 +187,7 @@ pub async fn plan(
                 load::party_members(pool, crypto, &valid_ids(&keys, opts)).await?
             }
             SheetId::Cadres => load::cadre_posts(pool, crypto, &valid_ids(&keys, opts)).await?,
+            _ => super::outreach::existing(pool, crypto, d.sheet).await?,
         };
         let items = merge(d, &existing, problems);
         match d.sheet.id {
@@ -193,6 +202,9 @@ pub async fn plan(
             }
             SheetId::Cadres => {
                 check_cadres(pool, crypto, d, &items, &mut world, opts, problems).await?
+            }
+            _ => {
+                check_outreach(pool, crypto, d, &items, &plans, &mut world, opts, problems).await?
             }
         }
         if let Some(prefix) = &opts.within {
@@ -620,9 +632,20 @@ async fn resolve_people(
     world: &mut World,
     opts: &Options,
 ) -> Result<HashSet<String>, sqlx::Error> {
+    resolve_people_at(pool, crypto, items, 0, world, opts).await
+}
+
+async fn resolve_people_at(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    items: &[Item],
+    col: usize,
+    world: &mut World,
+    opts: &Options,
+) -> Result<HashSet<String>, sqlx::Error> {
     let wanted: Vec<String> = items
         .iter()
-        .map(|it| it.get(0).unwrap_or_default().to_string())
+        .map(|it| it.get(col).unwrap_or_default().to_string())
         .filter(|id| !world.people.contains_key(id) && IdNumber::parse(id, opts.today).is_ok())
         .collect::<HashSet<_>>()
         .into_iter()
@@ -659,15 +682,26 @@ fn check_person_ref(
     opts: &Options,
     problems: &mut Vec<Problem>,
 ) -> bool {
-    let id = it.get(0).unwrap_or_default();
+    check_person_ref_at(d, it, 0, world, opts, problems)
+}
+
+fn check_person_ref_at(
+    d: &SheetData,
+    it: &Item,
+    col: usize,
+    world: &World,
+    opts: &Options,
+    problems: &mut Vec<Problem>,
+) -> bool {
+    let id = it.get(col).unwrap_or_default();
     if let Err(e) = IdNumber::parse(id, opts.today) {
-        problems.push(d.problem(it.row, Some(0), Some(id), e.to_string()));
+        problems.push(d.problem(it.row, Some(col), Some(id), e.to_string()));
         return false;
     }
     if !world.people.contains_key(id) {
         problems.push(d.problem(
             it.row,
-            Some(0),
+            Some(col),
             Some(id),
             "该身份证号的人员不存在（人员表和系统中都没有）",
         ));
@@ -934,6 +968,14 @@ fn check_within(
                 .as_ref()
                 .and_then(|o| world.party_orgs.get(o).map(|x| x.1.clone())),
             SheetId::Cadres => values[4].clone(),
+            SheetId::WorkTeams => values[2].clone(),
+            SheetId::TeamMembers => values[0].as_ref().and_then(|t| world.teams.get(t).cloned()),
+            SheetId::VillageContacts | SheetId::Stationings | SheetId::GridDuties => {
+                values[1].clone()
+            }
+            SheetId::HouseholdLinks | SheetId::Visits => values[1]
+                .as_ref()
+                .and_then(|h| world.households.get(h).cloned()),
         }
     };
     for it in items {
@@ -1031,5 +1073,358 @@ async fn check_political_status(
             _ => {}
         }
     }
+    Ok(())
+}
+
+/// A post: category, unit, start, end.
+type PostSpan = (String, String, String, Option<String>);
+
+/// Posts of these people (workbook rows replace stored ones with the same key).
+async fn posts_of(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    ids: &[String],
+    plans: &[SheetPlan],
+) -> Result<HashMap<String, Vec<PostSpan>>, sqlx::Error> {
+    let by_bidx: HashMap<String, String> = ids
+        .iter()
+        .map(|id| (personal::id_bidx(crypto, id), id.clone()))
+        .collect();
+    let bidx: Vec<String> = by_bidx.keys().cloned().collect();
+    let mut posts: HashMap<String, Vec<PostSpan>> = HashMap::new();
+    let wb: Vec<&Item> = plans
+        .iter()
+        .filter(|p| p.sheet.id == SheetId::Cadres)
+        .flat_map(|p| p.items.iter())
+        .collect();
+    let wb_keys: HashSet<&str> = wb.iter().map(|it| it.key.as_str()).collect();
+    for r in load::select_in(
+        pool,
+        "SELECT p.id_bidx, c.category, c.post, c.org_code, c.starts_on, c.ends_on FROM cadre_post c
+         JOIN person p ON p.id = c.person_id WHERE p.id_bidx IN",
+        &bidx,
+    )
+    .await?
+    {
+        let b: String = r.try_get(0)?;
+        let Some(id) = by_bidx.get(&b) else { continue };
+        let (cat, post, org, start): (String, String, String, String) =
+            (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?);
+        if wb_keys.contains(format!("{id}|{org}|{post}|{start}").as_str()) {
+            continue;
+        }
+        posts
+            .entry(id.clone())
+            .or_default()
+            .push((cat, org, start, r.try_get(5)?));
+    }
+    for it in wb {
+        if let (Some(id), Some(cat), Some(org), Some(start)) =
+            (it.get(0), it.get(1), it.get(4), it.get(5))
+        {
+            posts.entry(id.to_string()).or_default().push((
+                cat.to_string(),
+                org.to_string(),
+                start.to_string(),
+                it.get(6).map(str::to_string),
+            ));
+        }
+    }
+    Ok(posts)
+}
+
+/// Party membership spans (入党日期, 离开日期) of these people.
+async fn memberships_of(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    ids: &[String],
+    plans: &[SheetPlan],
+) -> Result<HashMap<String, (Option<String>, Option<String>)>, sqlx::Error> {
+    let by_bidx: HashMap<String, String> = ids
+        .iter()
+        .map(|id| (personal::id_bidx(crypto, id), id.clone()))
+        .collect();
+    let bidx: Vec<String> = by_bidx.keys().cloned().collect();
+    let mut out = HashMap::new();
+    for r in load::select_in(
+        pool,
+        "SELECT p.id_bidx, m.joined_on, m.left_on FROM party_member m
+         JOIN person p ON p.id = m.person_id WHERE p.id_bidx IN",
+        &bidx,
+    )
+    .await?
+    {
+        let b: String = r.try_get(0)?;
+        if let Some(id) = by_bidx.get(&b) {
+            out.insert(id.clone(), (r.try_get(1)?, r.try_get(2)?));
+        }
+    }
+    let s = &sheets::PARTY_MEMBERS;
+    let (j, l) = (s.index("入党日期"), s.index("离开日期"));
+    for p in plans.iter().filter(|p| p.sheet.id == SheetId::PartyMembers) {
+        for it in &p.items {
+            out.insert(
+                it.key.clone(),
+                (it.get(j).map(str::to_string), it.get(l).map(str::to_string)),
+            );
+        }
+    }
+    Ok(out)
+}
+
+fn active(start: &str, end: Option<&str>, d: &str) -> bool {
+    start <= d && end.is_none_or(|e| d < e)
+}
+
+/// 工作队, 工作队成员, 包村, 驻村, 入网, 联户, 走访.
+#[allow(clippy::too_many_arguments)]
+async fn check_outreach(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    d: &SheetData,
+    items: &[Item],
+    plans: &[SheetPlan],
+    world: &mut World,
+    opts: &Options,
+    problems: &mut Vec<Problem>,
+) -> Result<(), sqlx::Error> {
+    let id = d.sheet.id;
+    let person_col = match id {
+        SheetId::WorkTeams => None,
+        SheetId::TeamMembers => Some(1),
+        SheetId::Visits => Some(2),
+        _ => Some(0),
+    };
+    if let Some(c) = person_col {
+        resolve_people_at(pool, crypto, items, c, world, opts).await?;
+    }
+    // Households named here but not in the 户 sheet.
+    if matches!(id, SheetId::HouseholdLinks | SheetId::Visits) {
+        let unknown: Vec<String> = items
+            .iter()
+            .filter_map(|it| it.get(1))
+            .filter(|h| !world.households.contains_key(*h))
+            .map(str::to_string)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        for r in load::select_in(
+            pool,
+            "SELECT household_no, org_code FROM household WHERE household_no IN",
+            &unknown,
+        )
+        .await?
+        {
+            world.households.insert(r.try_get(0)?, r.try_get(1)?);
+        }
+    }
+    let ids: Vec<String> = person_col
+        .map(|c| {
+            items
+                .iter()
+                .filter_map(|it| it.get(c).map(str::to_string))
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .collect()
+        })
+        .unwrap_or_default();
+    let posts = match id {
+        SheetId::VillageContacts | SheetId::Stationings | SheetId::GridDuties => {
+            posts_of(pool, crypto, &ids, plans).await?
+        }
+        _ => HashMap::new(),
+    };
+    let members = if id == SheetId::HouseholdLinks {
+        memberships_of(pool, crypto, &ids, plans).await?
+    } else {
+        HashMap::new()
+    };
+    let holds = |pid: &str, at: &str, cats: &[&str], unit: &dyn Fn(&str) -> bool| {
+        posts.get(pid).is_some_and(|list| {
+            list.iter().any(|(cat, org, start, end)| {
+                cats.contains(&cat.as_str()) && active(start, end.as_deref(), at) && unit(org)
+            })
+        })
+    };
+    let org_check = |it: &Item, col: usize, ok: fn(OrgKind) -> bool, what: &str| {
+        let v = it.get(col)?;
+        match world.orgs.get(v) {
+            Some((k, _)) if ok(*k) => None,
+            Some(_) => Some(d.problem(it.row, Some(col), Some(v), format!("{v} 不是{what}"))),
+            None => Some(d.problem(it.row, Some(col), Some(v), format!("区划编码 {v} 不存在"))),
+        }
+    };
+    let mut new_problems = Vec::new();
+    let mut leaders: HashMap<String, u32> = HashMap::new();
+    if id == SheetId::TeamMembers {
+        let wb: HashSet<String> = items
+            .iter()
+            .map(|it| {
+                format!(
+                    "{}|{}",
+                    it.get(0).unwrap_or_default(),
+                    personal::id_bidx(crypto, it.get(1).unwrap_or_default())
+                )
+            })
+            .collect();
+        for r in sqlx::query(
+            "SELECT w.team_no, p.id_bidx FROM work_team_member m JOIN work_team w ON w.id = m.team_id
+             JOIN person p ON p.id = m.person_id WHERE m.role = 'leader'",
+        )
+        .fetch_all(pool)
+        .await?
+        {
+            let (team, b): (String, String) = (r.try_get(0)?, r.try_get(1)?);
+            if !wb.contains(&format!("{team}|{b}")) {
+                leaders.insert(team, 0);
+            }
+        }
+    }
+    for it in items {
+        if let Some(c) = person_col {
+            check_person_ref_at(d, it, c, world, opts, &mut new_problems);
+        }
+        // 结束日期 (or 撤销日期) after the start.
+        let span = match id {
+            SheetId::WorkTeams => Some((3, 4)),
+            SheetId::TeamMembers | SheetId::Visits => None,
+            _ => Some((2, 3)),
+        };
+        if let Some((a, b)) = span
+            && let (Some(sa), Some(sb)) = (it.get(a), it.get(b))
+            && sb <= sa
+        {
+            let msg = format!(
+                "{}须晚于{}",
+                d.sheet.columns[b].header, d.sheet.columns[a].header
+            );
+            new_problems.push(d.problem(it.row, Some(b), Some(sb), msg));
+        }
+        let pid = person_col.and_then(|c| it.get(c)).unwrap_or_default();
+        match id {
+            SheetId::WorkTeams => {
+                new_problems.extend(org_check(it, 2, OrgKind::is_village, "行政村或社区"));
+                if let Some(o) = it.get(2) {
+                    world.teams.insert(it.key.clone(), o.to_string());
+                }
+            }
+            SheetId::TeamMembers => {
+                let team = it.get(0).unwrap_or_default();
+                if !world.teams.contains_key(team) {
+                    new_problems.push(d.problem(
+                        it.row,
+                        Some(0),
+                        Some(team),
+                        format!("工作队编号 {team} 不存在"),
+                    ));
+                }
+                if it.get(2) == Some("leader")
+                    && let Some(first) = leaders.insert(team.to_string(), it.row)
+                {
+                    let msg = if first == 0 {
+                        "该工作队已有队长（每队至多一名队长）".to_string()
+                    } else {
+                        format!("与第 {first} 行同为该工作队队长（每队至多一名队长）")
+                    };
+                    new_problems.push(d.problem(it.row, Some(2), Some("队长"), msg));
+                }
+            }
+            SheetId::VillageContacts => {
+                let p = org_check(it, 1, OrgKind::is_village, "行政村或社区");
+                let bad_org = p.is_some();
+                new_problems.extend(p);
+                if let (false, Some(v), Some(at)) = (bad_org, it.get(1), it.get(2)) {
+                    let in_township = |org: &str| {
+                        world
+                            .orgs
+                            .get(org)
+                            .is_some_and(|(_, prefix)| v.starts_with(prefix.as_str()))
+                    };
+                    if world.people.contains_key(pid)
+                        && !holds(pid, at, &["township_leader"], &in_township)
+                    {
+                        new_problems.push(d.problem(
+                            it.row,
+                            Some(0),
+                            Some(pid),
+                            format!("该人员在 {at} 未在村 {v} 所属乡镇任乡镇领导，不能包村"),
+                        ));
+                    }
+                }
+            }
+            SheetId::Stationings => {
+                new_problems.extend(org_check(it, 1, OrgKind::is_village, "行政村或社区"));
+                if let (None, Some(at)) = (it.get(6), it.get(2))
+                    && world.people.contains_key(pid)
+                    && !holds(
+                        pid,
+                        at,
+                        &["township_leader", "township_cadre"],
+                        &|_: &str| true,
+                    )
+                {
+                    new_problems.push(d.problem(
+                        it.row,
+                        Some(6),
+                        None,
+                        format!("派出单位为空时，该人员须在 {at} 任乡镇领导或乡镇干部"),
+                    ));
+                }
+            }
+            SheetId::GridDuties => {
+                let p = org_check(it, 1, |k| k == OrgKind::Grid, "网格");
+                let bad_org = p.is_some();
+                new_problems.extend(p);
+                if let (false, Some(g), Some(at)) = (bad_org, it.get(1), it.get(2)) {
+                    let in_village = |org: &str| {
+                        world
+                            .orgs
+                            .get(org)
+                            .is_some_and(|(_, prefix)| g.starts_with(prefix.as_str()))
+                    };
+                    if world.people.contains_key(pid)
+                        && !holds(pid, at, &["village_cadre"], &in_village)
+                    {
+                        new_problems.push(d.problem(
+                            it.row,
+                            Some(0),
+                            Some(pid),
+                            format!("该人员在 {at} 未在网格 {g} 所在村任村干部，不能入网"),
+                        ));
+                    }
+                }
+            }
+            SheetId::HouseholdLinks | SheetId::Visits => {
+                let h = it.get(1).unwrap_or_default();
+                if !world.households.contains_key(h) {
+                    new_problems.push(d.problem(
+                        it.row,
+                        Some(1),
+                        Some(h),
+                        format!("户编号 {h} 不存在（户表和系统中都没有）"),
+                    ));
+                }
+                if id == SheetId::HouseholdLinks
+                    && world.people.contains_key(pid)
+                    && let Some(at) = it.get(2)
+                {
+                    let member = members.get(pid).is_some_and(|(joined, left)| {
+                        joined.as_deref().is_none_or(|j| j <= at)
+                            && left.as_deref().is_none_or(|l| l > at)
+                    });
+                    if !member {
+                        new_problems.push(d.problem(
+                            it.row,
+                            Some(0),
+                            Some(pid),
+                            format!("该人员在 {at} 不是党员，不能联户"),
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    problems.extend(new_problems);
     Ok(())
 }

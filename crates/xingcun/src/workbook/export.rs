@@ -216,6 +216,18 @@ pub async fn export(
         let v = vec![Some(id), r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, flag(&r, 8)?];
         cadres.insert(super::check::key_of(&super::sheets::CADRES, &v), v);
     }
+    // 工作队 … 走访: records whose unit is in scope; their people.
+    let mut outreach: BTreeMap<SheetId, Rows> = BTreeMap::new();
+    for sheet in super::outreach::sheets() {
+        let mut rows: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
+        for rec in super::outreach::records(pool, crypto, sheet).await? {
+            if rec.org.as_deref().is_some_and(|o| scope.contains(o)) {
+                wanted_people.extend(rec.people);
+                rows.insert(super::check::key_of(sheet, &rec.values), rec.values);
+            }
+        }
+        outreach.insert(sheet.id, rows.into_values().collect());
+    }
     // 人员: those of exported households, and those the exported rows name.
     let mut people: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
     for r in sqlx::query(
@@ -251,6 +263,7 @@ pub async fn export(
                 SheetId::PartyOrgs => &party_orgs,
                 SheetId::PartyMembers => &members,
                 SheetId::Cadres => &cadres,
+                other => return (*s, outreach.remove(&other).unwrap_or_default()),
             };
             (*s, rows.values().cloned().collect())
         })

@@ -9,6 +9,7 @@ pub mod apply;
 pub mod check;
 pub mod export;
 pub mod load;
+pub mod outreach;
 pub mod pages;
 pub mod read;
 pub mod sheets;

@@ -5,6 +5,7 @@ use xingcun_domain::division::OrgKind;
 use xingcun_domain::enums::{
     CadreCategory, DeregistrationReason, Education, Ethnicity, LeaveReason, MemberCategory,
     MemberStatus, MonitorType, PartyOrgKind, PoliticalStatus, Relation, ResidenceStatus, Sex,
+    StationRole, TeamRole,
 };
 
 /// How a column's cells are read and written.
@@ -44,6 +45,8 @@ pub enum EnumKind {
     MemberStatus,
     LeaveReason,
     CadreCategory,
+    TeamRole,
+    StationRole,
 }
 
 impl EnumKind {
@@ -72,6 +75,8 @@ impl EnumKind {
             EnumKind::MemberStatus => p(MemberStatus::parse(s), MemberStatus::code),
             EnumKind::LeaveReason => p(LeaveReason::parse(s), LeaveReason::code),
             EnumKind::CadreCategory => p(CadreCategory::parse(s), CadreCategory::code),
+            EnumKind::TeamRole => p(TeamRole::parse(s), TeamRole::code),
+            EnumKind::StationRole => p(StationRole::parse(s), StationRole::code),
         }
     }
 
@@ -98,6 +103,8 @@ impl EnumKind {
             EnumKind::MemberStatus => MemberStatus::from_code(code).map(MemberStatus::label),
             EnumKind::LeaveReason => LeaveReason::from_code(code).map(LeaveReason::label),
             EnumKind::CadreCategory => CadreCategory::from_code(code).map(CadreCategory::label),
+            EnumKind::TeamRole => TeamRole::from_code(code).map(TeamRole::label),
+            EnumKind::StationRole => StationRole::from_code(code).map(StationRole::label),
         }
     }
 
@@ -118,6 +125,8 @@ impl EnumKind {
             EnumKind::MemberStatus => MemberStatus::LABELS,
             EnumKind::LeaveReason => LeaveReason::LABELS,
             EnumKind::CadreCategory => CadreCategory::LABELS,
+            EnumKind::TeamRole => TeamRole::LABELS,
+            EnumKind::StationRole => StationRole::LABELS,
         }
     }
 }
@@ -168,6 +177,13 @@ pub enum SheetId {
     PartyOrgs,
     PartyMembers,
     Cadres,
+    WorkTeams,
+    TeamMembers,
+    VillageContacts,
+    Stationings,
+    GridDuties,
+    HouseholdLinks,
+    Visits,
 }
 
 /// A sheet: its name, its columns (the key's columns first) and how many columns form the key.
@@ -342,6 +358,114 @@ pub static CADRES: Sheet = Sheet {
     key: &[0, 4, 2, 5],
 };
 
+pub static WORK_TEAMS: Sheet = Sheet {
+    id: SheetId::WorkTeams,
+    name: "工作队",
+    columns: &[
+        col("工作队编号", true, Ident, "全区唯一"),
+        col("名称", true, Text, ""),
+        col("联系村编码", true, Ident, "行政村或社区"),
+        col("成立日期", true, Date, ""),
+        col("撤销日期", false, Date, "不再存在的第一天"),
+    ],
+    key: &[0],
+};
+
+pub static TEAM_MEMBERS: Sheet = Sheet {
+    id: SheetId::TeamMembers,
+    name: "工作队成员",
+    columns: &[
+        col("工作队编号", true, Ident, ""),
+        col("身份证号", true, IdNumber, ""),
+        with_default(
+            "角色",
+            Enum(E::TeamRole),
+            "member",
+            "队长/队员，默认 队员；每队至多一名队长",
+        ),
+    ],
+    key: &[0, 1],
+};
+
+pub static VILLAGE_CONTACTS: Sheet = Sheet {
+    id: SheetId::VillageContacts,
+    name: "包村",
+    columns: &[
+        col(
+            "身份证号",
+            true,
+            IdNumber,
+            "开始日期须在该村所属乡镇任乡镇领导",
+        ),
+        col("村编码", true, Ident, ""),
+        col("开始日期", true, Date, ""),
+        col("结束日期", false, Date, "不再包村的第一天"),
+    ],
+    key: &[0, 1, 2],
+};
+
+pub static STATIONINGS: Sheet = Sheet {
+    id: SheetId::Stationings,
+    name: "驻村",
+    columns: &[
+        col("身份证号", true, IdNumber, ""),
+        col("村编码", true, Ident, ""),
+        col("开始日期", true, Date, ""),
+        col("结束日期", false, Date, "不再驻村的第一天"),
+        with_default("专职", Bool, "1", "是/否，默认 是"),
+        with_default(
+            "驻村身份",
+            Enum(E::StationRole),
+            "stationed_cadre",
+            "第一书记/工作队队长/工作队队员/驻村干部，默认 驻村干部",
+        ),
+        col(
+            "派出单位",
+            false,
+            Text,
+            "为空时须在开始日期任乡镇领导或乡镇干部",
+        ),
+    ],
+    key: &[0, 1, 2],
+};
+
+pub static GRID_DUTIES: Sheet = Sheet {
+    id: SheetId::GridDuties,
+    name: "入网",
+    columns: &[
+        col("身份证号", true, IdNumber, "开始日期须在网格所在村任村干部"),
+        col("网格编码", true, Ident, ""),
+        col("开始日期", true, Date, ""),
+        col("结束日期", false, Date, ""),
+    ],
+    key: &[0, 1, 2],
+};
+
+pub static HOUSEHOLD_LINKS: Sheet = Sheet {
+    id: SheetId::HouseholdLinks,
+    name: "联户",
+    columns: &[
+        col("党员身份证号", true, IdNumber, "开始日期须为党员"),
+        col("户编号", true, Ident, ""),
+        col("开始日期", true, Date, ""),
+        col("结束日期", false, Date, ""),
+    ],
+    key: &[0, 1, 2],
+};
+
+pub static VISITS: Sheet = Sheet {
+    id: SheetId::Visits,
+    name: "走访",
+    columns: &[
+        col("走访编号", true, Ident, "全区唯一"),
+        col("户编号", true, Ident, ""),
+        col("走访人身份证号", true, IdNumber, ""),
+        col("走访日期", true, Date, ""),
+        col("情况记录", false, Multiline, ""),
+    ],
+    key: &[0],
+};
+
 /// Every sheet in the order they are imported (references point backwards).
 pub static SHEETS: &[&Sheet] = &[
     &ORG_UNITS,
@@ -350,6 +474,13 @@ pub static SHEETS: &[&Sheet] = &[
     &PARTY_ORGS,
     &PARTY_MEMBERS,
     &CADRES,
+    &WORK_TEAMS,
+    &TEAM_MEMBERS,
+    &VILLAGE_CONTACTS,
+    &STATIONINGS,
+    &GRID_DUTIES,
+    &HOUSEHOLD_LINKS,
+    &VISITS,
 ];
 
 /// The sheet with this name, if it is one of ours.

@@ -322,7 +322,25 @@ impl Fixture {
         });
         let college = committee.iter().filter(|&&p| self.is_college(p)).count();
         let women = committee.iter().filter(|&&p| self.people[p].female).count();
+        let villages = self
+            .units
+            .iter()
+            .filter(|u| {
+                (u.kind == "行政村" || u.kind == "社区")
+                    && u.code.starts_with(prefix_of(prefix))
+                    && self.alive(&u.code, at)
+            })
+            .count();
+        // The fixture has no outreach records (tests/it/outreach.rs counts those).
         json!({
+            "outreach.work_teams": {"value": 0},
+            "outreach.contact_leaders": {"value": 0},
+            "outreach.village_contact_coverage": ratio_json(0, villages),
+            "outreach.stationed_cadres": {"value": 0},
+            "outreach.grid_cadres": {"value": 0},
+            "outreach.linking_members": {"value": 0},
+            "outreach.household_link_coverage": ratio_json(0, 0),
+            "outreach.visits": {"value": 0},
             "talent.professional_secretaries": {"value": self.professional_secretaries(prefix, at).len()},
             "talent.college_cadre_coverage": ratio_json(
                 self.covered_villages(prefix, at).len(),
@@ -527,6 +545,14 @@ async fn only_keys_whose_records_exist_are_listed() {
     assert_eq!(
         keys,
         [
+            "outreach.work_teams",
+            "outreach.contact_leaders",
+            "outreach.village_contact_coverage",
+            "outreach.stationed_cadres",
+            "outreach.grid_cadres",
+            "outreach.linking_members",
+            "outreach.household_link_coverage",
+            "outreach.visits",
             "talent.professional_secretaries",
             "talent.college_cadre_coverage",
             "talent.committee_avg_age",
@@ -538,6 +564,14 @@ async fn only_keys_whose_records_exist_are_listed() {
     assert_eq!(
         names,
         [
+            "「一亲三心」工作队数",
+            "包村乡镇领导数",
+            "乡镇领导包村(社区)覆盖率",
+            "专职驻村干部数",
+            "入网村(社区)干部数",
+            "联户党员数",
+            "农户联系覆盖率",
+            "走访户次",
             "专业化管理村(社区)党组织书记数",
             "\"一村一名大学生村干部\"覆盖率",
             "村(社区)\"两委\"成员平均年龄",
@@ -781,6 +815,14 @@ async fn a_deregistered_person_drops_out_from_that_date() {
 async fn an_empty_scope_gives_null_values_with_zero_numerators_and_denominators() {
     let (app, _) = app_with_fixture().await;
     let empty = json!({
+        "outreach.work_teams": {"value": 0},
+        "outreach.contact_leaders": {"value": 0},
+        "outreach.village_contact_coverage": {"value": null, "numerator": 0, "denominator": 0},
+        "outreach.stationed_cadres": {"value": 0},
+        "outreach.grid_cadres": {"value": 0},
+        "outreach.linking_members": {"value": 0},
+        "outreach.household_link_coverage": {"value": null, "numerator": 0, "denominator": 0},
+        "outreach.visits": {"value": 0},
         "talent.professional_secretaries": {"value": 0},
         "talent.college_cadre_coverage": {"value": null, "numerator": 0, "denominator": 0},
         "talent.committee_avg_age": {"value": null},

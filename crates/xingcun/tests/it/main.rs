@@ -8,6 +8,7 @@ mod backup;
 mod foundation;
 mod imports;
 mod indicators;
+mod outreach;
 mod registry_fixture;
 mod registry_forms;
 mod registry_pages;

@@ -1,0 +1,317 @@
+//! The outreach sheets (工作队, 工作队成员, 包村, 驻村, 入网, 联户, 走访): how each column is stored,
+//! so one loader, one writer and one exporter serve all seven.
+
+use std::collections::HashMap;
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyPool, Row, Transaction};
+use xingcun_crypto::CryptoProvider;
+
+use super::apply::{Val, insert_many, person_ids, update_one};
+use super::check::Item;
+use super::load::{Existing, select_in_on};
+use super::sheets::{self, Sheet, SheetId};
+use crate::db::now_ms;
+use crate::registry::personal::{self, AAD_PERSON_ID};
+
+/// Where a sheet column is stored.
+#[derive(Debug, Clone, Copy)]
+enum Src {
+    /// A text column of the table.
+    Col(&'static str),
+    /// A 0/1 column.
+    Flag(&'static str),
+    /// `person_id` (the cell is an ID number).
+    Person,
+    /// `household_id` (the cell is a 户编号); the table's `org_code` is the household's.
+    Household,
+    /// `team_id` (the cell is a 工作队编号).
+    Team,
+}
+
+struct Table {
+    table: &'static str,
+    cols: &'static [Src],
+}
+
+fn table_of(id: SheetId) -> Option<Table> {
+    use Src::*;
+    let (table, cols): (&'static str, &'static [Src]) = match id {
+        SheetId::WorkTeams => (
+            "work_team",
+            &[
+                Col("team_no"),
+                Col("name"),
+                Col("org_code"),
+                Col("founded_on"),
+                Col("revoked_on"),
+            ],
+        ),
+        SheetId::TeamMembers => ("work_team_member", &[Team, Person, Col("role")]),
+        SheetId::VillageContacts => (
+            "village_contact",
+            &[Person, Col("org_code"), Col("starts_on"), Col("ends_on")],
+        ),
+        SheetId::Stationings => (
+            "stationing",
+            &[
+                Person,
+                Col("org_code"),
+                Col("starts_on"),
+                Col("ends_on"),
+                Flag("full_time"),
+                Col("role"),
+                Col("sent_by"),
+            ],
+        ),
+        SheetId::GridDuties => (
+            "grid_duty",
+            &[Person, Col("org_code"), Col("starts_on"), Col("ends_on")],
+        ),
+        SheetId::HouseholdLinks => (
+            "household_link",
+            &[Person, Household, Col("starts_on"), Col("ends_on")],
+        ),
+        SheetId::Visits => (
+            "visit",
+            &[
+                Col("visit_no"),
+                Household,
+                Person,
+                Col("visited_on"),
+                Col("notes"),
+            ],
+        ),
+        _ => return None,
+    };
+    Some(Table { table, cols })
+}
+
+/// Whether the sheet is one of the outreach sheets.
+pub fn is_outreach(id: SheetId) -> bool {
+    table_of(id).is_some()
+}
+
+/// A stored record: row id, canonical values, org unit, person ids it names.
+pub struct Record {
+    pub id: i64,
+    pub values: Vec<Option<String>>,
+    pub org: Option<String>,
+    pub people: Vec<i64>,
+}
+
+/// Every stored record of an outreach sheet.
+pub async fn records(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    sheet: &Sheet,
+) -> Result<Vec<Record>, sqlx::Error> {
+    let Some(t) = table_of(sheet.id) else {
+        return Ok(Vec::new());
+    };
+    let mut sel = vec!["t.id".to_string()];
+    let mut joins = String::new();
+    let mut org = None;
+    for (i, c) in t.cols.iter().enumerate() {
+        match c {
+            Src::Col(c) | Src::Flag(c) => {
+                sel.push(format!("t.{c}"));
+                if *c == "org_code" {
+                    org = Some("t.org_code".to_string());
+                }
+            }
+            Src::Person => {
+                sel.push(format!("p{i}.id_enc"));
+                joins.push_str(&format!(" JOIN person p{i} ON p{i}.id = t.person_id"));
+            }
+            Src::Household => {
+                sel.push(format!("h{i}.household_no"));
+                joins.push_str(&format!(" JOIN household h{i} ON h{i}.id = t.household_id"));
+                org = Some(format!("h{i}.org_code"));
+            }
+            Src::Team => {
+                sel.push(format!("w{i}.team_no"));
+                joins.push_str(&format!(" JOIN work_team w{i} ON w{i}.id = t.team_id"));
+                org = Some(format!("w{i}.org_code"));
+            }
+        }
+    }
+    sel.push(org.unwrap_or_else(|| "NULL".into()));
+    let has_person = t.cols.iter().any(|c| matches!(c, Src::Person));
+    sel.push(if has_person {
+        "t.person_id".into()
+    } else {
+        "CAST(0 AS BIGINT)".into()
+    });
+    let sql = format!(
+        "SELECT {} FROM {} t{joins} ORDER BY t.id",
+        sel.join(", "),
+        t.table
+    );
+    let rows: Vec<AnyRow> = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(pool)
+        .await?;
+    let n = t.cols.len();
+    rows.iter()
+        .map(|r| {
+            let mut values = Vec::with_capacity(n);
+            for (i, c) in t.cols.iter().enumerate() {
+                values.push(match c {
+                    Src::Flag(_) => Some(r.try_get::<i64, _>(i + 1)?.to_string()),
+                    Src::Person => {
+                        personal::open(crypto, &r.try_get::<String, _>(i + 1)?, AAD_PERSON_ID)
+                    }
+                    _ => r.try_get(i + 1)?,
+                });
+            }
+            let pid: i64 = r.try_get(n + 2)?;
+            Ok(Record {
+                id: r.try_get(0)?,
+                values,
+                org: r.try_get(n + 1)?,
+                people: if has_person { vec![pid] } else { Vec::new() },
+            })
+        })
+        .collect()
+}
+
+/// Stored records keyed as the sheet keys them.
+pub async fn existing(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    sheet: &Sheet,
+) -> Result<Existing, sqlx::Error> {
+    Ok(records(pool, crypto, sheet)
+        .await?
+        .into_iter()
+        .map(|r| (super::check::key_of(sheet, &r.values), (r.id, r.values)))
+        .collect())
+}
+
+/// Writes changed items of an outreach sheet; returns each item's org unit for the audit.
+pub async fn apply(
+    tx: &mut Transaction<'static, Any>,
+    crypto: &dyn CryptoProvider,
+    sheet: &'static Sheet,
+    items: &[&Item],
+) -> anyhow::Result<Vec<Option<String>>> {
+    let t = table_of(sheet.id).ok_or_else(|| anyhow::anyhow!("not an outreach sheet"))?;
+    let pos = |want: fn(&Src) -> bool| t.cols.iter().position(want);
+    let person_i = pos(|c| matches!(c, Src::Person));
+    let hh_i = pos(|c| matches!(c, Src::Household));
+    let team_i = pos(|c| matches!(c, Src::Team));
+    let org_i = pos(|c| matches!(c, Src::Col("org_code")));
+    let persons = match person_i {
+        Some(i) => {
+            let ids: Vec<&str> = items
+                .iter()
+                .map(|it| it.get(i).unwrap_or_default())
+                .collect();
+            person_ids(tx, crypto, &ids).await?
+        }
+        None => HashMap::new(),
+    };
+    let lookup = |col: Option<usize>| -> Vec<String> {
+        col.map(|i| {
+            let mut v: Vec<String> = items
+                .iter()
+                .filter_map(|it| it.get(i).map(str::to_string))
+                .collect();
+            v.sort();
+            v.dedup();
+            v
+        })
+        .unwrap_or_default()
+    };
+    let mut households: HashMap<String, (i64, String)> = HashMap::new();
+    for r in select_in_on(
+        tx,
+        "SELECT household_no, id, org_code FROM household WHERE household_no IN",
+        &lookup(hh_i),
+    )
+    .await?
+    {
+        households.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
+    }
+    let mut teams: HashMap<String, (i64, String)> = HashMap::new();
+    for r in select_in_on(
+        tx,
+        "SELECT team_no, id, org_code FROM work_team WHERE team_no IN",
+        &lookup(team_i),
+    )
+    .await?
+    {
+        teams.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
+    }
+    let mut cols: Vec<&str> = t
+        .cols
+        .iter()
+        .map(|c| match c {
+            Src::Col(c) | Src::Flag(c) => *c,
+            Src::Person => "person_id",
+            Src::Household => "household_id",
+            Src::Team => "team_id",
+        })
+        .collect();
+    if hh_i.is_some() {
+        cols.push("org_code");
+    }
+    let now = now_ms();
+    let mut inserts = Vec::new();
+    let mut orgs = Vec::new();
+    for it in items {
+        let mut vals = Vec::with_capacity(cols.len() + 2);
+        let mut org = org_i.and_then(|i| it.get(i).map(str::to_string));
+        for (i, c) in t.cols.iter().enumerate() {
+            let v = it.get(i);
+            vals.push(match c {
+                Src::Col(_) => Val::T(v.map(str::to_string)),
+                Src::Flag(_) => Val::I(Some(i64::from(v == Some("1")))),
+                Src::Person => Val::I(Some(
+                    *persons
+                        .get(v.unwrap_or_default())
+                        .ok_or_else(|| anyhow::anyhow!("person missing"))?,
+                )),
+                Src::Household => {
+                    let h = households
+                        .get(v.unwrap_or_default())
+                        .ok_or_else(|| anyhow::anyhow!("household missing"))?;
+                    org = Some(h.1.clone());
+                    Val::I(Some(h.0))
+                }
+                Src::Team => {
+                    let w = teams
+                        .get(v.unwrap_or_default())
+                        .ok_or_else(|| anyhow::anyhow!("team missing"))?;
+                    org = Some(w.1.clone());
+                    Val::I(Some(w.0))
+                }
+            });
+        }
+        if hh_i.is_some() {
+            vals.push(Val::T(org.clone()));
+        }
+        orgs.push(org);
+        match &it.existing {
+            Some((id, _)) => update_one(tx, t.table, &cols, vals, *id).await?,
+            None => {
+                vals.push(Val::I(Some(now)));
+                vals.push(Val::I(Some(now)));
+                inserts.push(vals);
+            }
+        }
+    }
+    cols.extend_from_slice(&["created_at", "updated_at"]);
+    insert_many(tx, t.table, &cols, inserts).await?;
+    Ok(orgs)
+}
+
+/// The audit entity of an outreach sheet.
+pub fn entity(id: SheetId) -> &'static str {
+    table_of(id).map_or("", |t| t.table)
+}
+
+/// The outreach sheets, in import order.
+pub fn sheets() -> impl Iterator<Item = &'static Sheet> {
+    sheets::SHEETS.iter().copied().filter(|s| is_outreach(s.id))
+}
