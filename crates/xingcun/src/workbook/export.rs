@@ -218,15 +218,33 @@ pub async fn export(
     }
     // 工作队 … 走访: records whose unit is in scope; their people.
     let mut outreach: BTreeMap<SheetId, Rows> = BTreeMap::new();
+    let mut outreach_people: HashSet<i64> = HashSet::new();
     for sheet in super::outreach::sheets() {
         let mut rows: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
         for rec in super::outreach::records(pool, crypto, sheet).await? {
             if rec.org.as_deref().is_some_and(|o| scope.contains(o)) {
+                outreach_people.extend(rec.people.iter().copied());
                 wanted_people.extend(rec.people);
                 rows.insert(super::check::key_of(sheet, &rec.values), rec.values);
             }
         }
         outreach.insert(sheet.id, rows.into_values().collect());
+    }
+    // The township posts that exported outreach rows rest on (a 包村 needs its leader's post, a
+    // 驻村 without 派出单位 its cadre's), so a unit's export imports on its own.
+    let outreach_people: Vec<String> = outreach_people.iter().map(i64::to_string).collect();
+    for r in super::load::select_in(
+        pool,
+        "SELECT c.person_id, p.id_enc, c.category, c.post, c.post_title, c.org_code, c.starts_on, c.ends_on, c.professional
+         FROM cadre_post c JOIN person p ON p.id = c.person_id
+         WHERE c.category IN ('township_leader', 'township_cadre') AND CAST(c.person_id AS TEXT) IN",
+        &outreach_people,
+    )
+    .await?
+    {
+        let id = personal::open(crypto, &r.try_get::<String, _>(1)?, AAD_PERSON_ID).unwrap_or_default();
+        let v = vec![Some(id), r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, flag(&r, 8)?];
+        cadres.insert(super::check::key_of(&super::sheets::CADRES, &v), v);
     }
     // 人员: those of exported households, and those the exported rows name.
     let mut people: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();

@@ -334,3 +334,50 @@ async fn outreach_figures_match_hand_counts_and_their_lists() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_village_export_with_outreach_rows_imports_into_an_empty_database_and_exports_the_same() {
+    use xingcun::scope::Scope;
+    use xingcun::workbook::export::export;
+    let app = app_with_outreach().await;
+    let village = xingcun::org::get(&app.db().pool, &Scope::everything(), EAST)
+        .await
+        .unwrap();
+    let first = export(
+        &app.db().pool,
+        app.state.crypto(),
+        &village.scope(),
+        Some(EAST),
+    )
+    .await
+    .unwrap();
+    let empty = TestApp::empty().await;
+    match crate::workbook::run(&empty, first.clone(), &crate::workbook::opts()).await {
+        xingcun::workbook::ImportOutcome::Done { written: true, .. } => {}
+        other => panic!("the village's export is refused: {other:#?}"),
+    }
+    let again = xingcun::org::get(&empty.db().pool, &Scope::everything(), EAST)
+        .await
+        .unwrap();
+    let second = export(
+        &empty.db().pool,
+        empty.state.crypto(),
+        &again.scope(),
+        Some(EAST),
+    )
+    .await
+    .unwrap();
+    let (a, b) = (
+        crate::workbook::cells(&first),
+        crate::workbook::cells(&second),
+    );
+    assert_eq!(a, b);
+    assert!(
+        a.iter().any(|(s, rows)| s == "包村" && rows.len() > 1),
+        "the export holds 包村 rows"
+    );
+    assert!(
+        a.iter().any(|(s, rows)| s == "驻村" && rows.len() > 1),
+        "and 驻村 rows"
+    );
+}

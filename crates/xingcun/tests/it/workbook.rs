@@ -798,7 +798,7 @@ async fn export_import_into_an_empty_database_and_export_again_gives_the_same_ce
     }
 }
 
-fn cells(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
+pub fn cells(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
     let mut r = xingcun_xlsx::WorkbookReader::open_bytes(bytes.to_vec()).unwrap();
     let mut out = Vec::new();
     for name in r.sheet_names() {
