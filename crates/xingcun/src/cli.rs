@@ -422,7 +422,7 @@ async fn user_command(state: AppState, cmd: UserCommand) -> anyhow::Result<()> {
             }
         }
         UserCommand::List => {
-            let (users, _) = accounts::list_users(&db.pool, &Scope::everything(), "", 0, 100_000)
+            let users = accounts::list_users(&db.pool, &Scope::everything(), "", 0, 100_000)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             for u in users {

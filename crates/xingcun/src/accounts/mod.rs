@@ -216,6 +216,21 @@ fn user_from_row(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
     })
 }
 
+/// How many users in scope match a text filter.
+pub async fn count_users(pool: &AnyPool, scope: &Scope, q: &str) -> AppResult<i64> {
+    let (lo, hi) = scope.bounds();
+    Ok(sqlx::query(
+        "SELECT COUNT(*) FROM app_user u WHERE u.org_code >= $1 AND u.org_code < $2
+           AND (u.username LIKE $3 OR u.display_name LIKE $3)",
+    )
+    .bind(lo)
+    .bind(hi)
+    .bind(format!("%{}%", q.trim()))
+    .fetch_one(pool)
+    .await?
+    .try_get(0)?)
+}
+
 /// Users whose org unit lies in `scope`, by user name, with an optional text filter.
 pub async fn list_users(
     pool: &AnyPool,
@@ -223,19 +238,8 @@ pub async fn list_users(
     q: &str,
     offset: i64,
     limit: i64,
-) -> AppResult<(Vec<User>, i64)> {
+) -> AppResult<Vec<User>> {
     let (lo, hi) = scope.bounds();
-    let like = format!("%{}%", q.trim());
-    let total: i64 = sqlx::query(
-        "SELECT COUNT(*) FROM app_user u WHERE u.org_code >= $1 AND u.org_code < $2
-           AND (u.username LIKE $3 OR u.display_name LIKE $3)",
-    )
-    .bind(lo.clone())
-    .bind(hi.clone())
-    .bind(like.clone())
-    .fetch_one(pool)
-    .await?
-    .try_get(0)?;
     let sql = format!(
         "SELECT {USER_COLUMNS} FROM app_user u JOIN org_unit o ON o.code = u.org_code
          WHERE u.org_code >= $1 AND u.org_code < $2 AND (u.username LIKE $3 OR u.display_name LIKE $3)
@@ -244,13 +248,12 @@ pub async fn list_users(
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(lo)
         .bind(hi)
-        .bind(like)
+        .bind(format!("%{}%", q.trim()))
         .bind(limit)
         .bind(offset)
         .fetch_all(pool)
         .await?;
-    let users = rows.iter().map(user_from_row).collect::<Result<_, _>>()?;
-    Ok((users, total))
+    Ok(rows.iter().map(user_from_row).collect::<Result<_, _>>()?)
 }
 
 /// One user, if in scope; else `NotFound`.

@@ -281,15 +281,15 @@ pub async fn list_users(
     let pool = &state.db().pool;
     let q = p.q.clone().unwrap_or_default();
     if p.export.as_deref() == Some("xlsx") {
-        let (users, _) = super::list_users(pool, &user.scope, &q, 0, 100_000).await?;
+        let users = super::list_users(pool, &user.scope, &q, 0, 100_000).await?;
         return Ok(crate::org::pages::xlsx_download(
             user_table(&users).to_xlsx("用户")?,
             "用户.xlsx",
         ));
     }
-    let (_, total) = super::list_users(pool, &user.scope, &q, 0, 0).await?;
+    let total = super::count_users(pool, &user.scope, &q).await?;
     let pagination = Pagination::new(p.page, total);
-    let (users, _) = super::list_users(
+    let users = super::list_users(
         pool,
         &user.scope,
         &q,

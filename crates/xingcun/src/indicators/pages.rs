@@ -53,7 +53,7 @@ pub struct Section {
 
 /// The org units a figure can be asked for: the user's subtree down to villages, indented.
 async fn org_options(state: &AppState, scope: &Scope) -> AppResult<Vec<(String, String)>> {
-    let (units, _) =
+    let units =
         crate::org::list(&state.db().pool, scope, &OrgFilter::default(), 0, 100_000).await?;
     let top = units.iter().map(|u| u.kind().level()).min().unwrap_or(0);
     Ok(units

@@ -35,9 +35,9 @@ pub async fn api_list_org_units(
 ) -> AppResult<Json<OrgUnitPage>> {
     user.require(Permission::ReadData)?;
     let pool = &state.db().pool;
-    let (_, total) = super::list(pool, &user.scope, &p.filter, 0, 0).await?;
+    let total = super::count(pool, &user.scope, &p.filter).await?;
     let pg = Pagination::new(p.page, total);
-    let (items, _) = super::list(pool, &user.scope, &p.filter, pg.offset(), pg.limit()).await?;
+    let items = super::list(pool, &user.scope, &p.filter, pg.offset(), pg.limit()).await?;
     Ok(Json(OrgUnitPage {
         items,
         total,

@@ -140,14 +140,17 @@ pub struct OrgFilter {
     pub parent: Option<String>,
 }
 
-/// Units in scope matching the filter, by code, with the total count.
-pub async fn list(
-    pool: &AnyPool,
+/// The binds of an [`OrgFilter`] within a scope, in the order of `FILTER_SQL`'s `$1`…`$5`.
+fn filter_binds(
     scope: &Scope,
     f: &OrgFilter,
-    offset: i64,
-    limit: i64,
-) -> AppResult<(Vec<OrgUnit>, i64)> {
+) -> (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+) {
     let (lo, hi) = scope.bounds();
     let kind = f.kind.clone().filter(|k| !k.is_empty());
     let q =
@@ -156,21 +159,40 @@ pub async fn list(
             .filter(|q| !q.is_empty())
             .map(|q| format!("%{q}%"));
     let parent = f.parent.clone().filter(|p| !p.is_empty());
-    let filter = "code >= $1 AND code < $2 AND ($3 IS NULL OR kind = $3) AND ($4 IS NULL OR name LIKE $4 OR code LIKE $4)
+    (lo, hi, kind, q, parent)
+}
+
+const FILTER_SQL: &str = "code >= $1 AND code < $2 AND ($3 IS NULL OR kind = $3) AND ($4 IS NULL OR name LIKE $4 OR code LIKE $4)
                   AND ($5 IS NULL OR parent_code = $5)";
-    let total: i64 = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*) FROM org_unit WHERE {filter}"
+
+/// How many units in scope match the filter.
+pub async fn count(pool: &AnyPool, scope: &Scope, f: &OrgFilter) -> AppResult<i64> {
+    let (lo, hi, kind, q, parent) = filter_binds(scope, f);
+    Ok(sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM org_unit WHERE {FILTER_SQL}"
     )))
-    .bind(lo.clone())
-    .bind(hi.clone())
-    .bind(kind.clone())
-    .bind(q.clone())
-    .bind(parent.clone())
+    .bind(lo)
+    .bind(hi)
+    .bind(kind)
+    .bind(q)
+    .bind(parent)
     .fetch_one(pool)
     .await?
-    .try_get(0)?;
-    let sql =
-        format!("SELECT {COLUMNS} FROM org_unit WHERE {filter} ORDER BY code LIMIT $6 OFFSET $7");
+    .try_get(0)?)
+}
+
+/// Units in scope matching the filter, by code.
+pub async fn list(
+    pool: &AnyPool,
+    scope: &Scope,
+    f: &OrgFilter,
+    offset: i64,
+    limit: i64,
+) -> AppResult<Vec<OrgUnit>> {
+    let (lo, hi, kind, q, parent) = filter_binds(scope, f);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM org_unit WHERE {FILTER_SQL} ORDER BY code LIMIT $6 OFFSET $7"
+    );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(lo)
         .bind(hi)
@@ -181,7 +203,7 @@ pub async fn list(
         .bind(offset)
         .fetch_all(pool)
         .await?;
-    Ok((rows.iter().map(from_row).collect::<Result<_, _>>()?, total))
+    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
 }
 
 /// Counts of units in scope by kind, for summaries.

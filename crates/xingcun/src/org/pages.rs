@@ -65,15 +65,15 @@ pub async fn list_org_units(
     user.require(Permission::ReadData)?;
     let pool = &state.db().pool;
     if p.export.as_deref() == Some("xlsx") {
-        let (units, _) = super::list(pool, &user.scope, &p.filter, 0, 100_000).await?;
+        let units = super::list(pool, &user.scope, &p.filter, 0, 100_000).await?;
         return Ok(xlsx_download(
             org_table(&units).to_xlsx("区划")?,
             "区划.xlsx",
         ));
     }
-    let (_, total) = super::list(pool, &user.scope, &p.filter, 0, 0).await?;
+    let total = super::count(pool, &user.scope, &p.filter).await?;
     let pagination = Pagination::new(p.page, total);
-    let (units, _) = super::list(
+    let units = super::list(
         pool,
         &user.scope,
         &p.filter,
@@ -137,9 +137,7 @@ pub async fn org_tree(
     user.require(Permission::ReadData)?;
     let pool = &state.db().pool;
     let top = super::get(pool, &user.scope, &user.org_code).await?;
-    let all = super::list(pool, &user.scope, &OrgFilter::default(), 0, 50_000)
-        .await?
-        .0;
+    let all = super::list(pool, &user.scope, &OrgFilter::default(), 0, 50_000).await?;
     fn build(unit: super::OrgUnit, all: &[super::OrgUnit]) -> TreeNode {
         let children = all
             .iter()

@@ -45,7 +45,7 @@ fn crumbs(list: (&str, &str), record: Option<&str>) -> Vec<Crumb> {
 /// The org units a list can be narrowed to: the user's subtree down to villages, and the grids
 /// too when the subtree is one village (else they would be hundreds). Indented by depth.
 async fn org_options(pool: &AnyPool, scope: &Scope) -> AppResult<Vec<(String, String)>> {
-    let (units, _) = crate::org::list(pool, scope, &OrgFilter::default(), 0, 100_000).await?;
+    let units = crate::org::list(pool, scope, &OrgFilter::default(), 0, 100_000).await?;
     let top = units.iter().map(|u| u.kind().level()).min().unwrap_or(0);
     let with_grids = top >= 2;
     Ok(units
