@@ -96,6 +96,32 @@ fn flag(r: &sqlx::any::AnyRow, i: usize) -> Result<Option<String>, sqlx::Error> 
     Ok(Some(r.try_get::<i64, _>(i)?.to_string()))
 }
 
+/// Cadre posts with the columns [`add_cadre_row`] reads.
+const CADRE_SELECT: &str =
+    "SELECT c.person_id, p.id_enc, c.category, c.post, c.post_title, c.org_code, c.starts_on,
+        c.ends_on, c.professional FROM cadre_post c JOIN person p ON p.id = c.person_id";
+
+/// One 干部 row from a [`CADRE_SELECT`] row, by its key.
+fn add_cadre_row(
+    cadres: &mut BTreeMap<String, Vec<Option<String>>>,
+    crypto: &dyn CryptoProvider,
+    r: &sqlx::any::AnyRow,
+) -> Result<(), sqlx::Error> {
+    let id = personal::open(crypto, &r.try_get::<String, _>(1)?, AAD_PERSON_ID).unwrap_or_default();
+    let v = vec![
+        Some(id),
+        r.try_get(2)?,
+        r.try_get(3)?,
+        r.try_get(4)?,
+        r.try_get(5)?,
+        r.try_get(6)?,
+        r.try_get(7)?,
+        flag(r, 8)?,
+    ];
+    cadres.insert(super::check::key_of(&super::sheets::CADRES, &v), v);
+    Ok(())
+}
+
 /// Everything in `scope` (with the ancestors and referenced records the round trip needs).
 pub async fn export(
     pool: &AnyPool,
@@ -202,19 +228,16 @@ pub async fn export(
         members.insert(id.clone(), vec![Some(id), r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, r.try_get(8)?]);
     }
     let mut cadres: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
-    for r in sqlx::query(
-        "SELECT c.person_id, p.id_enc, c.category, c.post, c.post_title, c.org_code, c.starts_on, c.ends_on, c.professional
-         FROM cadre_post c JOIN person p ON p.id = c.person_id WHERE c.org_code >= $1 AND c.org_code < $2",
-    )
+    for r in sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{CADRE_SELECT} WHERE c.org_code >= $1 AND c.org_code < $2"
+    )))
     .bind(lo.clone())
     .bind(hi.clone())
     .fetch_all(pool)
     .await?
     {
-        let id = personal::open(crypto, &r.try_get::<String, _>(1)?, AAD_PERSON_ID).unwrap_or_default();
         wanted_people.insert(r.try_get(0)?);
-        let v = vec![Some(id), r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, flag(&r, 8)?];
-        cadres.insert(super::check::key_of(&super::sheets::CADRES, &v), v);
+        add_cadre_row(&mut cadres, crypto, &r)?;
     }
     // 工作队 … 走访: records whose unit is in scope; their people.
     let mut outreach: BTreeMap<SheetId, Rows> = BTreeMap::new();
@@ -235,16 +258,12 @@ pub async fn export(
     let outreach_people: Vec<String> = outreach_people.iter().map(i64::to_string).collect();
     for r in super::load::select_in(
         pool,
-        "SELECT c.person_id, p.id_enc, c.category, c.post, c.post_title, c.org_code, c.starts_on, c.ends_on, c.professional
-         FROM cadre_post c JOIN person p ON p.id = c.person_id
-         WHERE c.category IN ('township_leader', 'township_cadre') AND CAST(c.person_id AS TEXT) IN",
+        &format!("{CADRE_SELECT} WHERE c.category IN ('township_leader', 'township_cadre') AND CAST(c.person_id AS TEXT) IN"),
         &outreach_people,
     )
     .await?
     {
-        let id = personal::open(crypto, &r.try_get::<String, _>(1)?, AAD_PERSON_ID).unwrap_or_default();
-        let v = vec![Some(id), r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, flag(&r, 8)?];
-        cadres.insert(super::check::key_of(&super::sheets::CADRES, &v), v);
+        add_cadre_row(&mut cadres, crypto, &r)?;
     }
     // 人员: those of exported households, and those the exported rows name.
     let mut people: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
