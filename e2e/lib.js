@@ -5,6 +5,7 @@
 // XINGCUN_URL. Helpers assert what a user would see; a failure names the page and the defect.
 
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,22 +25,72 @@ export const DOCS_SCREENSHOT_DIR = path.join(here, '..', 'docs', 'screenshots');
 /** The one password of every demo account. */
 export const DEMO_PASSWORD = 'Demo@2026xc';
 
-/** The demo accounts: role label and the code of the unit each belongs to. */
+/** The demo accounts: role label, the code of the unit each belongs to, where it lands. */
 export const ACCOUNTS = {
-  admin: { role: '区级管理员', org: '990101000000' },
-  xiangzhen: { role: '乡镇用户', org: '990101001000' },
-  cungan: { role: '村级用户', org: '990101001001' },
-  dangyuan: { role: '党员', org: '990101001001' },
-  chakan: { role: '只读', org: '990101000000' },
+  admin: { role: '区级业务管理员', org: '990101000000', home: '/dashboard' },
+  xiangzhen: { role: '乡镇用户', org: '990101001000', home: '/dashboard' },
+  cungan: { role: '村级用户', org: '990101001001', home: '/dashboard' },
+  dangyuan: { role: '党员', org: '990101001001', home: '/dashboard' },
+  chakan: { role: '只读', org: '990101000000', home: '/dashboard' },
+  // 三员分立: the three administrators sign in with a TOTP code as well.
+  xitong: { role: '系统管理员', org: '990101000000', home: '/admin/users', totp: true },
+  anquan: { role: '安全管理员', org: '990101000000', home: '/admin/users', totp: true },
+  shenji: { role: '审计管理员', org: '990101000000', home: '/admin/audit', totp: true },
 };
+
+/** The demo administrators' fixed, documented TOTP secret (base32). */
+export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+function base32Decode(s) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const ch of s.replace(/=+$/, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(ch);
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The RFC 6238 code (HMAC-SHA1, 6 digits, 30 s) of a base32 secret at a Unix time in seconds. */
+export function totpCode(secret = DEMO_TOTP_SECRET, unixSeconds = Date.now() / 1000) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const mac = crypto.createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const bin = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(bin).padStart(6, '0');
+}
+
+/**
+ * Answers the TOTP page with the demo code. A code is accepted once, so when this account's
+ * current code was used already (another test signed it in within the same 30 s), waits for
+ * the next one.
+ */
+export async function passSecondFactor(page, secret = DEMO_TOTP_SECRET) {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    await page.getByLabel('动态口令').fill(totpCode(secret));
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '验证', exact: true }).click()]);
+    if (new URL(page.url()).pathname !== '/login/totp') return;
+    const wait = 30_000 - (Date.now() % 30_000) + 500;
+    await new Promise((r) => setTimeout(r, wait));
+  }
+  assert.fail(`the TOTP code was refused three times on ${page.url()}`);
+}
 
 /** The two screen sizes every main page is checked and photographed at. */
 export const DESKTOP = { width: 1366, height: 768 };
 export const PHONE = { width: 375, height: 812 };
 
 /**
- * The main pages reachable today, signed in as admin (the login page is separate: it needs a
- * signed-out browser). `name` is the screenshot's file-name stem.
+ * The main pages reachable today, signed in as admin unless `as` names another demo account
+ * (the login page is separate: it needs a signed-out browser). `name` is the screenshot's
+ * file-name stem.
  */
 export const MAIN_PAGES = [
   { name: 'dashboard', path: '/dashboard', sees: '兴和区' },
@@ -52,8 +103,11 @@ export const MAIN_PAGES = [
   // The demo's first person (the 青山镇 党委书记): ID, party membership and posts.
   { name: 'person', path: '/people/1', sees: ['身份证号', '党员信息', '任职情况'] },
   { name: 'imports', path: '/imports', sees: ['台账导入导出', '上传导入'] },
-  { name: 'users', path: '/admin/users', sees: '用户管理' },
-  { name: 'user-new', path: '/admin/users/new', sees: '新增用户' },
+  // The administrators' pages, each signed in as its administrator (`as`).
+  { name: 'users', path: '/admin/users', sees: '用户管理', as: 'xitong' },
+  { name: 'user-new', path: '/admin/users/new', sees: '新增用户', as: 'xitong' },
+  { name: 'audit', path: '/admin/audit', sees: '审计日志', as: 'shenji' },
+  { name: 'access-log', path: '/admin/access-log', sees: '个人信息查看记录', as: 'shenji' },
   { name: 'password', path: '/account/password', sees: '修改密码' },
   { name: 'about', path: '/about', sees: '关于' },
   { name: 'api-docs', path: '/api/docs', sees: '接口文档' },
@@ -113,14 +167,22 @@ export async function submitLogin(page, username, password) {
   ]);
 }
 
-/** Signs in as a demo account and checks it landed on the dashboard. */
+/**
+ * Signs in as a demo account (the administrators with their TOTP code too) and checks it
+ * landed on the account's home page (the dashboard, or an administrator's own page).
+ */
 export async function signIn(page, username = 'admin', password = DEMO_PASSWORD) {
   await visit(page, '/login', { okStatus: () => true });
   await submitLogin(page, username, password);
+  const account = ACCOUNTS[username] || { home: '/dashboard' };
+  if (account.totp) {
+    assert.equal(new URL(page.url()).pathname, '/login/totp', `${username} is asked for a TOTP code`);
+    await passSecondFactor(page);
+  }
   assert.equal(
     new URL(page.url()).pathname,
-    '/dashboard',
-    `signing in as ${username} should land on /dashboard, got ${page.url()}`,
+    account.home,
+    `signing in as ${username} should land on ${account.home}, got ${page.url()}`,
   );
 }
 

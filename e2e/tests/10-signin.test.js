@@ -32,7 +32,7 @@ test('the right password lands on /dashboard showing 兴和区 and the five line
     assert.ok(stats.includes(s), `the dashboard shows 「${s}」; it shows: ${stats.join(' | ')}`);
   }
   // Who is signed in, in the top bar.
-  await assertSees(page, '区级管理员', 'header');
+  await assertSees(page, '区级业务管理员', 'header');
   await page.context().close();
 });
 

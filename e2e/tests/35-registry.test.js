@@ -56,12 +56,18 @@ test('as admin: find a person by name, open them, find them again by their whole
   const hit = page.locator(`main table.data tbody tr td:first-child a[href="${href}"]`);
   assert.equal(await hit.count(), 1, `${name} (${href}) is found by name`);
 
-  // Opening the person shows the whole ID number to the district admin.
+  // Opening the person shows the ID number masked; the whole number takes a reason, which the
+  // access log keeps.
   await Promise.all([page.waitForNavigation(), hit.click()]);
   assert.equal(new URL(page.url()).pathname, href);
   assert.equal((await visibleText(page, 'main h1')).split(' ')[0], name);
+  assert.match(await detail(page, '身份证号'), /^\d{4}\*{10}\d{3}[\dX]$/, 'masked until a reason is given');
+  await page.getByLabel('查看完整').selectOption({ label: '身份证号' });
+  await page.getByLabel('查看原因').fill('核对户籍信息');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '查看', exact: true }).click()]);
   const idNumber = await detail(page, '身份证号');
-  assert.match(idNumber, /^\d{17}[\dX]$/, `admin sees the whole ID number: ${idNumber}`);
+  assert.match(idNumber, /^\d{17}[\dX]$/, `admin sees the whole ID number with a reason: ${idNumber}`);
+  await assertSees(page, '已按您填写的原因记入个人信息查看记录', 'main');
   const crumbs = (await visibleText(page, 'main .breadcrumb')).split('/').map((s) => s.trim());
   assert.deepEqual(crumbs.slice(-2), ['人员', name]);
 

@@ -20,7 +20,7 @@ const PAGES = [{ name: 'login', path: '/login', signedOut: true }, ...MAIN_PAGES
 
 async function open(p, viewport) {
   const page = await newPage(browser, viewport);
-  if (!p.signedOut) await signIn(page, 'admin');
+  if (!p.signedOut) await signIn(page, p.as || 'admin');
   await visit(page, p.path);
   return page;
 }

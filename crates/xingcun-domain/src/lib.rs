@@ -8,6 +8,7 @@
 pub mod calc;
 pub mod calendar;
 pub mod credit_code;
+pub mod demand;
 pub mod division;
 pub mod enums;
 pub mod id_number;

@@ -23,6 +23,9 @@ struct Inner {
     config: Config,
     templates: Environment<'static>,
     crypto: Box<dyn CryptoProvider>,
+    limiter: crate::web::rate_limit::RateLimiter,
+    /// The demand intake's writer, started on first use.
+    intake: std::sync::OnceLock<crate::demands::intake::Intake>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -45,6 +48,16 @@ impl AppState {
     }
     pub fn crypto(&self) -> &dyn CryptoProvider {
         self.inner.crypto.as_ref()
+    }
+    /// The in-process rate limiter (see [`crate::web::rate_limit`]).
+    pub fn limiter(&self) -> &crate::web::rate_limit::RateLimiter {
+        &self.inner.limiter
+    }
+    /// The demand intake (group commit; see [`crate::demands::intake`]).
+    pub fn intake(&self) -> &crate::demands::intake::Intake {
+        self.inner
+            .intake
+            .get_or_init(|| crate::demands::intake::Intake::start(self.inner.db.clone()))
     }
 }
 
@@ -79,6 +92,8 @@ impl App {
                 config,
                 templates: crate::web::templates::environment(),
                 crypto,
+                limiter: crate::web::rate_limit::RateLimiter::new(),
+                intake: std::sync::OnceLock::new(),
             }),
         }
     }

@@ -19,6 +19,16 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Run every pending job once.
+    Run {
+        /// The day to run for (default today): escalation compares deadlines with it.
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the platform.
     Serve(ListenArgs),
@@ -35,6 +45,13 @@ pub enum Command {
     /// Check the audit trail's hash chain.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Run the retention job once: delete expired sessions, access-log rows past their
+    /// retention and stale uploaded workbooks (`serve` runs it every hour).
+    Purge,
+    /// Run the demand jobs once: escalate overdue demands, announce deadlines, deliver the
+    /// notification outbox (`serve` runs them every `--jobs-interval-seconds`).
+    #[command(subcommand)]
+    Jobs(JobsCommand),
     /// Import a district workbook (.xlsx): all or nothing, every problem listed.
     Import {
         /// The workbook to import.
@@ -61,6 +78,9 @@ pub enum Command {
     },
     /// Print every indicator for one org unit (default the root) at a date and over a period.
     Indicators(crate::indicators::command::IndicatorsArgs),
+    /// Write the work report of one org unit (default the root) for a period as DOCX, PDF or
+    /// HTML, from the built-in annual report or a template file.
+    Report(crate::reports::command::ReportArgs),
     /// Back up the database: a SQLite snapshot taken while the server runs (for PostgreSQL,
     /// print the pg_dump command). The master key is not included.
     Backup {
@@ -106,7 +126,9 @@ pub enum UserCommand {
         /// The person's name as shown.
         #[arg(long)]
         name: String,
-        /// district_admin, township_user, village_user, party_member or viewer.
+        /// district_admin, township_user, village_user, party_member, viewer, or one of the
+        /// three administrators: system_admin, security_admin, audit_admin (they enrol a TOTP
+        /// second factor at first sign-in).
         #[arg(long)]
         role: String,
         /// The org unit code the account is bound to.
@@ -236,6 +258,10 @@ pub async fn run() -> anyhow::Result<()> {
             println!("已生成模板 {}", file.display());
             Ok(())
         }
+        Command::Report(args) => {
+            let state = App::build(cli.config).await?;
+            crate::reports::command::run(&state.db().pool, &args, crate::dates::today()).await
+        }
         Command::Indicators(args) => {
             let state = App::build(cli.config).await?;
             let out =
@@ -275,6 +301,28 @@ pub async fn run() -> anyhow::Result<()> {
             crate::backup::restore(&file, url, force).await?;
             println!("已从 {} 恢复数据库并完成迁移", file.display());
             eprintln!("{}", crate::backup::restored_key_reminder(&cli.config));
+            Ok(())
+        }
+        Command::Jobs(JobsCommand::Run { date }) => {
+            let state = App::build(cli.config).await?;
+            let today = date.unwrap_or_else(crate::dates::today);
+            let r = crate::demands::jobs::run_pending(state.db(), today, &job_settings(&state))
+                .await?;
+            println!(
+                "诉求升级 {} 件，到期提醒 {} 件，通知送达 {} 条",
+                r.escalated, r.deadline_notices, r.delivered
+            );
+            Ok(())
+        }
+        Command::Purge => {
+            let state = App::build(cli.config).await?;
+            let p =
+                crate::security::run_pending(state.db(), state.config(), crate::db::now_ms())
+                    .await?;
+            println!(
+                "已清理：过期会话 {} 个，超期查看记录 {} 条，过期上传文件 {} 个",
+                p.sessions, p.access_rows, p.uploads
+            );
             Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {
@@ -357,7 +405,57 @@ async fn serve_on(state: AppState, l: ListenArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!("兴村已启动：http://{addr}/");
     tracing::info!(%addr, "listening");
+    // The retention job, hourly (first run at start-up).
+    let purge_state = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let (db, config) = (purge_state.db(), purge_state.config());
+            if let Err(e) = crate::security::run_pending(db, config, crate::db::now_ms()).await {
+                tracing::warn!(error = %e, "retention job failed");
+            }
+        }
+    });
+    // The demand jobs: escalation, deadline notices, webhook delivery.
+    let interval = state.config().jobs_interval_seconds;
+    if interval > 0 {
+        let job_state = state.clone();
+        tokio::spawn(async move {
+            let settings = job_settings(&job_state);
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(interval));
+            loop {
+                tick.tick().await;
+                let today = crate::dates::today();
+                if let Err(e) =
+                    crate::demands::jobs::run_pending(job_state.db(), today, &settings).await
+                {
+                    tracing::warn!(error = %e, "demand jobs failed");
+                }
+            }
+        });
+    }
     serve(state, listener, shutdown_signal()).await
+}
+
+/// The demand jobs' settings from the configuration; the worker name tells processes apart.
+fn job_settings(state: &AppState) -> crate::demands::jobs::JobSettings {
+    let c = state.config();
+    crate::demands::jobs::JobSettings {
+        escalate_after_days: c.escalate_after_days,
+        webhook: c
+            .webhook_url
+            .clone()
+            .map(|url| crate::demands::notify::Webhook {
+                url,
+                format: c.webhook_format.clone(),
+            }),
+        worker: format!(
+            "{}-{}",
+            std::process::id(),
+            xingcun_crypto::random_token(4)
+        ),
+    }
 }
 
 async fn user_command(state: AppState, cmd: UserCommand) -> anyhow::Result<()> {

@@ -81,6 +81,90 @@ pub struct Config {
         global = true
     )]
     pub upload_limit_mb: usize,
+
+    /// Sign-in attempts allowed per minute from one address, and for one user name (a token
+    /// bucket each, burst of the same size); 0 turns the limit off.
+    #[arg(
+        long,
+        env = "XINGCUN_SIGN_IN_PER_MINUTE",
+        default_value_t = 10,
+        global = true
+    )]
+    pub sign_in_per_minute: u32,
+
+    /// Take the caller's address for rate limits from the first `X-Forwarded-For` hop: set only
+    /// behind a reverse proxy that overwrites that header.
+    #[arg(
+        long,
+        env = "XINGCUN_TRUST_FORWARDED_FOR",
+        default_value_t = false,
+        global = true
+    )]
+    pub trust_forwarded_for: bool,
+
+    /// Days the personal-data access log is kept before the purge job deletes it (at least 180).
+    #[arg(
+        long,
+        env = "XINGCUN_ACCESS_LOG_RETENTION_DAYS",
+        default_value_t = 365,
+        global = true
+    )]
+    pub access_log_retention_days: i64,
+
+    /// Hours an uploaded workbook waiting for confirmation is kept before the purge job deletes it.
+    #[arg(
+        long,
+        env = "XINGCUN_UPLOAD_RETENTION_HOURS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub upload_retention_hours: i64,
+
+    /// The platform's address as villagers reach it (e.g. `https://xingcun.example.gov.cn`),
+    /// for the QR code on a village's poster. Default: the address the request came in on.
+    #[arg(long, env = "XINGCUN_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Problems one address may file an hour on the villages' public pages; 0 turns the limit off.
+    #[arg(
+        long,
+        env = "XINGCUN_PUBLIC_FILINGS_PER_HOUR",
+        default_value_t = 20,
+        global = true
+    )]
+    pub public_filings_per_hour: u32,
+
+    /// Where demand notifications are posted (`http://…`); without it they wait in the outbox.
+    #[arg(long, env = "XINGCUN_WEBHOOK_URL", global = true)]
+    pub webhook_url: Option<String>,
+
+    /// The webhook's message format: `json`, `wecom` (企业微信群机器人) or `dingtalk` (钉钉).
+    #[arg(
+        long,
+        env = "XINGCUN_WEBHOOK_FORMAT",
+        default_value = "json",
+        global = true
+    )]
+    pub webhook_format: String,
+
+    /// Working days after a demand's deadline before it is escalated a second time.
+    #[arg(
+        long,
+        env = "XINGCUN_ESCALATE_AFTER_DAYS",
+        default_value_t = 3,
+        global = true
+    )]
+    pub escalate_after_days: u32,
+
+    /// Seconds between runs of the background jobs (escalation, deadline notices, delivery)
+    /// in `serve`; 0 turns them off (run them with `xingcun jobs run`).
+    #[arg(
+        long,
+        env = "XINGCUN_JOBS_INTERVAL_SECONDS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub jobs_interval_seconds: u64,
 }
 
 /// Where the server listens.
@@ -104,6 +188,16 @@ impl Config {
             session_max_hours: 12,
             password_max_age_days: 90,
             upload_limit_mb: 64,
+            sign_in_per_minute: 10,
+            trust_forwarded_for: false,
+            access_log_retention_days: 365,
+            upload_retention_hours: 24,
+            public_url: None,
+            public_filings_per_hour: 20,
+            webhook_url: None,
+            webhook_format: "json".into(),
+            escalate_after_days: 3,
+            jobs_interval_seconds: 60,
         }
     }
 

@@ -6,15 +6,20 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 
 use crate::accounts::pages as accounts;
+use crate::accounts::Permission;
 use crate::app::AppState;
+use crate::demands::{open311, pages as demands, public};
 use crate::indicators::{api as indicators_api, pages as indicators};
+use crate::reports::pages as reports;
 use crate::org::{api as org_api, pages as org};
+use crate::outreach::{alerts as outreach_alerts, my as outreach_my, pages as outreach};
 use crate::registry::api as registry_api;
 use crate::registry::forms as registry_forms;
 use crate::registry::pages::{
     cadres as cadre_pages, households as household_pages, party as party_pages,
     people as people_pages,
 };
+use crate::security::pages as security;
 use crate::workbook::pages as workbook;
 use crate::{api, pages, web};
 
@@ -29,12 +34,22 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/logout"),
+    ("GET", "/login/totp"),
+    ("POST", "/login/totp"),
+    ("GET", "/account/totp"),
+    ("POST", "/account/totp"),
     ("GET", "/account/password"),
     ("POST", "/account/password"),
     ("GET", "/dashboard"),
     ("GET", "/about"),
     ("GET", "/indicators"),
     ("GET", "/indicators/{key}"),
+    ("GET", "/reports"),
+    ("GET", "/reports/download"),
+    ("GET", "/reports/new"),
+    ("POST", "/reports/new"),
+    ("GET", "/reports/{id}"),
+    ("POST", "/reports/{id}"),
     ("GET", "/org-units"),
     ("GET", "/org-units/tree"),
     ("GET", "/org-units/{code}"),
@@ -43,6 +58,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/people"),
     ("POST", "/people/search"),
     ("GET", "/people/{id}"),
+    ("POST", "/people/{id}/reveal"),
     ("GET", "/party-orgs"),
     ("GET", "/party-orgs/{id}"),
     ("GET", "/party-members"),
@@ -73,6 +89,58 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/registry/cadres/new"),
     ("GET", "/registry/cadres/edit"),
     ("POST", "/registry/cadres/edit"),
+    ("GET", "/registry/work-teams/new"),
+    ("POST", "/registry/work-teams/new"),
+    ("GET", "/registry/work-teams/edit"),
+    ("POST", "/registry/work-teams/edit"),
+    ("GET", "/registry/team-members/new"),
+    ("POST", "/registry/team-members/new"),
+    ("GET", "/registry/team-members/edit"),
+    ("POST", "/registry/team-members/edit"),
+    ("GET", "/registry/village-contacts/new"),
+    ("POST", "/registry/village-contacts/new"),
+    ("GET", "/registry/village-contacts/edit"),
+    ("POST", "/registry/village-contacts/edit"),
+    ("GET", "/registry/stationings/new"),
+    ("POST", "/registry/stationings/new"),
+    ("GET", "/registry/stationings/edit"),
+    ("POST", "/registry/stationings/edit"),
+    ("GET", "/registry/grid-duties/new"),
+    ("POST", "/registry/grid-duties/new"),
+    ("GET", "/registry/grid-duties/edit"),
+    ("POST", "/registry/grid-duties/edit"),
+    ("GET", "/registry/household-links/new"),
+    ("POST", "/registry/household-links/new"),
+    ("GET", "/registry/household-links/edit"),
+    ("POST", "/registry/household-links/edit"),
+    ("GET", "/registry/visits/new"),
+    ("POST", "/registry/visits/new"),
+    ("GET", "/registry/visits/edit"),
+    ("POST", "/registry/visits/edit"),
+    // Outreach: the lists (`outreach::records::LISTS`), the end action of each assignment,
+    // coverage, 我的联系户 and alerts.
+    ("GET", "/outreach/coverage"),
+    ("GET", "/outreach/teams"),
+    ("GET", "/outreach/team-members"),
+    ("GET", "/outreach/contacts"),
+    ("GET", "/outreach/stationings"),
+    ("GET", "/outreach/grid-duties"),
+    ("GET", "/outreach/links"),
+    ("GET", "/outreach/visits"),
+    ("GET", "/outreach/teams/end"),
+    ("POST", "/outreach/teams/end"),
+    ("GET", "/outreach/contacts/end"),
+    ("POST", "/outreach/contacts/end"),
+    ("GET", "/outreach/stationings/end"),
+    ("POST", "/outreach/stationings/end"),
+    ("GET", "/outreach/grid-duties/end"),
+    ("POST", "/outreach/grid-duties/end"),
+    ("GET", "/outreach/links/end"),
+    ("POST", "/outreach/links/end"),
+    ("GET", "/my/households"),
+    ("GET", "/my/households/{id}"),
+    ("POST", "/my/households/{id}/visits"),
+    ("GET", "/alerts"),
     ("GET", "/imports"),
     ("POST", "/imports"),
     ("GET", "/imports/template"),
@@ -80,11 +148,42 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/imports/{token}/confirm"),
     ("POST", "/imports/{token}/cancel"),
     ("GET", "/imports/{token}/marked"),
+    ("GET", "/demands"),
+    ("GET", "/demands/new"),
+    ("POST", "/demands/new"),
+    ("GET", "/demands/{id}"),
+    ("POST", "/demands/{id}/act"),
+    ("GET", "/todo"),
+    ("GET", "/admin/deadlines"),
+    ("POST", "/admin/deadlines"),
+    ("GET", "/v/{code}"),
+    ("POST", "/v/{code}/file"),
+    ("GET", "/v/{code}/poster"),
+    ("GET", "/t"),
+    ("GET", "/t/{no}"),
+    ("POST", "/t/{no}/verdict"),
+    // Open311 GeoReport v2 (`demands::open311`): every resource in `.json` and `.xml`; the
+    // service definition listed for one service, `requests/{id}` and `tokens/{id}` (a demand
+    // number) not listed, as no demand number exists before a demand is filed.
+    ("GET", "/open311/v2/discovery.json"),
+    ("GET", "/open311/v2/discovery.xml"),
+    ("GET", "/open311/v2/services.json"),
+    ("GET", "/open311/v2/services.xml"),
+    ("GET", "/open311/v2/services/drinking_water.json"),
+    ("GET", "/open311/v2/services/drinking_water.xml"),
+    ("GET", "/open311/v2/requests.json"),
+    ("GET", "/open311/v2/requests.xml"),
+    ("POST", "/open311/v2/requests.json"),
+    ("POST", "/open311/v2/requests.xml"),
     ("GET", "/admin/users"),
     ("GET", "/admin/users/new"),
     ("POST", "/admin/users/new"),
     ("GET", "/admin/users/{id}/edit"),
     ("POST", "/admin/users/{id}/edit"),
+    ("POST", "/admin/users/{id}/password"),
+    ("POST", "/admin/users/{id}/totp-reset"),
+    ("GET", "/admin/audit"),
+    ("GET", "/admin/access-log"),
     ("GET", "/api/docs"),
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/me"),
@@ -94,11 +193,121 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/households/{id}"),
     ("GET", "/api/v1/people"),
     ("GET", "/api/v1/people/{id}"),
+    ("POST", "/api/v1/people/{id}/reveal"),
     ("GET", "/api/v1/party-orgs"),
     ("GET", "/api/v1/party-members"),
     ("GET", "/api/v1/cadres"),
     ("GET", "/api/v1/indicators"),
 ];
+
+/// Who may use a route: the expected-access table the authorisation-matrix test checks every
+/// route of [`ROUTES`] against, for every role and for an anonymous caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user, whatever the role (the handler decides what they see).
+    SignedIn,
+    /// A signed-in user whose role has this permission; every other role gets 403 (or another
+    /// refusal), an anonymous caller the sign-in page (401 under `/api/`).
+    Needs(Permission),
+}
+
+/// The declared access of a route of [`ROUTES`]. `None` for a route nobody declared: the
+/// authorisation test then fails and names it. **Add a line here with every new route.**
+pub fn route_access(method: &str, path: &str) -> Option<Access> {
+    use Access::*;
+    use Permission::*;
+    Some(match (method, path) {
+        ("GET", "/" | "/healthz" | "/readyz" | "/static/{file}" | "/lang/{lang}" | "/login")
+        | ("POST", "/login" | "/logout") => Public,
+        ("GET", "/api/v1/openapi.json" | "/api/docs") => Public,
+        ("GET" | "POST", "/login/totp" | "/account/totp" | "/account/password") => SignedIn,
+        ("GET", "/about" | "/api/v1/me") => SignedIn,
+        // Deletes only the caller's own upload.
+        ("POST", "/imports/{token}/cancel") => SignedIn,
+        (
+            "GET",
+            "/dashboard"
+            | "/indicators"
+            | "/indicators/{key}"
+            | "/org-units"
+            | "/org-units/tree"
+            | "/org-units/{code}"
+            | "/households"
+            | "/households/{id}"
+            | "/people"
+            | "/people/{id}"
+            | "/party-orgs"
+            | "/party-orgs/{id}"
+            | "/party-members"
+            | "/cadres"
+            | "/imports"
+            | "/imports/template",
+        ) => Needs(ReadData),
+        // The export holds whole ID and phone numbers.
+        ("GET", "/imports/export") => Needs(SeePersonalData),
+        ("POST", "/people/search") => Needs(ReadData),
+        (
+            "GET",
+            "/api/v1/org-units"
+            | "/api/v1/org-units/{code}"
+            | "/api/v1/households"
+            | "/api/v1/households/{id}"
+            | "/api/v1/people"
+            | "/api/v1/people/{id}"
+            | "/api/v1/party-orgs"
+            | "/api/v1/party-members"
+            | "/api/v1/cadres"
+            | "/api/v1/indicators",
+        ) => Needs(ReadData),
+        ("POST", "/people/{id}/reveal" | "/api/v1/people/{id}/reveal") => Needs(SeePersonalData),
+        ("GET" | "POST", p)
+            if p.starts_with("/registry/") && (p.ends_with("/new") || p.ends_with("/edit")) =>
+        {
+            Needs(WriteData)
+        }
+        ("POST", "/imports" | "/imports/{token}/confirm")
+        | ("GET", "/imports/{token}/marked") => Needs(WriteData),
+        ("GET", "/admin/users") | ("GET" | "POST", "/admin/users/{id}/edit") => Needs(ListUsers),
+        ("GET" | "POST", "/admin/users/new") | ("POST", "/admin/users/{id}/password") => {
+            Needs(ManageAccounts)
+        }
+        ("POST", "/admin/users/{id}/totp-reset") => Needs(ResetSecondFactor),
+        ("GET", "/admin/audit" | "/admin/access-log") => Needs(ReadAudit),
+        ("GET", "/demands" | "/demands/{id}" | "/todo") => Needs(ReadData),
+        ("GET" | "POST", "/demands/new") | ("POST", "/demands/{id}/act") => Needs(WriteData),
+        // The handler also requires the user's unit to be the district.
+        ("GET" | "POST", "/admin/deadlines") => Needs(WriteData),
+        // Outreach: the lists, coverage and alerts read; the end action writes (through the
+        // import); 我的联系户 and its visit form need LogVisits.
+        ("GET", "/outreach/coverage" | "/alerts") => Needs(ReadData),
+        ("GET" | "POST", p) if p.starts_with("/outreach/") && p.ends_with("/end") => {
+            Needs(WriteData)
+        }
+        ("GET", p) if p.starts_with("/outreach/") => Needs(ReadData),
+        ("GET", "/my/households" | "/my/households/{id}")
+        | ("POST", "/my/households/{id}/visits") => Needs(LogVisits),
+        ("GET", "/v/{code}" | "/v/{code}/poster" | "/t" | "/t/{no}")
+        | ("POST", "/v/{code}/file" | "/t/{no}/verdict") => Public,
+        // Open311: discovery and services are open to all; filing checks its `api_key` itself
+        // (a malformed request is 400 before the key is looked at, a missing or bad key 403).
+        (
+            "GET",
+            "/open311/v2/discovery.json"
+            | "/open311/v2/discovery.xml"
+            | "/open311/v2/services.json"
+            | "/open311/v2/services.xml"
+            | "/open311/v2/services/drinking_water.json"
+            | "/open311/v2/services/drinking_water.xml",
+        )
+        | ("POST", "/open311/v2/requests.json" | "/open311/v2/requests.xml") => Public,
+        // Listing demands needs an account that may read data (an `api_key`, or a session);
+        // with `service_request_id` anyone holding the numbers may read their status.
+        ("GET", "/open311/v2/requests.json" | "/open311/v2/requests.xml") => Needs(ReadData),
+        _ => return None,
+    })
+}
 
 /// The application's router with its middleware.
 pub fn router(state: AppState) -> Router {
@@ -112,6 +321,14 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(accounts::login_page).post(accounts::login))
         .route("/logout", post(accounts::logout))
         .route(
+            "/login/totp",
+            get(security::totp_page).post(security::totp_submit),
+        )
+        .route(
+            "/account/totp",
+            get(security::enrol_show).post(security::enrol_confirm),
+        )
+        .route(
             "/account/password",
             get(accounts::password_page).post(accounts::change_password),
         )
@@ -119,6 +336,16 @@ pub fn router(state: AppState) -> Router {
         .route("/about", get(pages::about))
         .route("/indicators", get(indicators::show_indicators))
         .route("/indicators/{key}", get(indicators::show_indicator))
+        .route("/reports", get(reports::list_reports))
+        .route("/reports/download", get(reports::download_report))
+        .route(
+            "/reports/new",
+            get(reports::new_template_page).post(reports::create_template),
+        )
+        .route(
+            "/reports/{id}",
+            get(reports::show_template).post(reports::update_template),
+        )
         .route("/org-units", get(org::list_org_units))
         .route("/org-units/tree", get(org::org_tree))
         .route("/org-units/{code}", get(org::show_org_unit))
@@ -127,10 +354,24 @@ pub fn router(state: AppState) -> Router {
         .route("/people", get(people_pages::list_people))
         .route("/people/search", post(people_pages::search_people))
         .route("/people/{id}", get(people_pages::show_person))
+        .route(
+            "/people/{id}/reveal",
+            post(security::reveal_person_field),
+        )
         .route("/party-orgs", get(party_pages::list_party_orgs))
         .route("/party-orgs/{id}", get(party_pages::show_party_org))
         .route("/party-members", get(party_pages::list_party_members))
         .route("/cadres", get(cadre_pages::list_cadres))
+        .route("/outreach/coverage", get(outreach::show_coverage))
+        .route("/outreach/{kind}", get(outreach::list_records))
+        .route(
+            "/outreach/{kind}/end",
+            get(outreach::end_record_page).post(outreach::end_record),
+        )
+        .route("/my/households", get(outreach_my::show_my_households))
+        .route("/my/households/{id}", get(outreach_my::show_visit_form))
+        .route("/my/households/{id}/visits", post(outreach_my::log_visit))
+        .route("/alerts", get(outreach_alerts::show_alerts))
         .route(
             "/registry/{sheet}/new",
             get(registry_forms::new_record_page).post(registry_forms::create_record),
@@ -151,6 +392,31 @@ pub fn router(state: AppState) -> Router {
             "/imports/{token}/marked",
             get(workbook::download_marked_copy),
         )
+        .route("/demands", get(demands::list_demands))
+        .route(
+            "/demands/new",
+            get(demands::new_demand_page).post(demands::create_demand),
+        )
+        .route("/demands/{id}", get(demands::show_demand))
+        .route("/demands/{id}/act", post(demands::act_on_demand))
+        .route("/todo", get(demands::show_todo))
+        .route(
+            "/admin/deadlines",
+            get(demands::show_deadlines).post(demands::save_deadlines),
+        )
+        .route("/v/{code}", get(public::show_village))
+        .route("/v/{code}/file", post(public::file_public_demand))
+        .route("/v/{code}/poster", get(public::show_poster))
+        .route("/t", get(public::find_tracking))
+        .route("/t/{no}", get(public::show_tracking))
+        .route("/t/{no}/verdict", post(public::give_verdict))
+        .route(
+            "/open311/v2/{file}",
+            get(open311::get_top).post(open311::post_top),
+        )
+        .route("/open311/v2/services/{file}", get(open311::get_service))
+        .route("/open311/v2/requests/{file}", get(open311::get_request))
+        .route("/open311/v2/tokens/{file}", get(open311::get_token))
         .route("/admin/users", get(accounts::list_users))
         .route(
             "/admin/users/new",
@@ -160,6 +426,13 @@ pub fn router(state: AppState) -> Router {
             "/admin/users/{id}/edit",
             get(accounts::edit_user_page).post(accounts::update_user),
         )
+        .route(
+            "/admin/users/{id}/password",
+            post(security::reset_password),
+        )
+        .route("/admin/users/{id}/totp-reset", post(security::reset_totp))
+        .route("/admin/audit", get(security::audit_trail))
+        .route("/admin/access-log", get(security::access_log))
         .route("/api/docs", get(api::api_docs))
         .route("/api/v1/openapi.json", get(api::openapi_json))
         .route("/api/v1/me", get(accounts::api_me))
@@ -172,6 +445,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/people", get(registry_api::api_list_people))
         .route("/api/v1/people/{id}", get(registry_api::api_get_person))
+        .route(
+            "/api/v1/people/{id}/reveal",
+            post(security::api_reveal_person_field),
+        )
         .route("/api/v1/party-orgs", get(registry_api::api_list_party_orgs))
         .route(
             "/api/v1/party-members",
@@ -187,6 +464,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), web::check_csrf))
         .layer(from_fn_with_state(state.clone(), web::render_errors))
         .layer(axum::middleware::from_fn(web::require_fresh_password))
+        .layer(axum::middleware::from_fn(web::require_second_factor))
         .layer(from_fn_with_state(state.clone(), web::load_user))
         .layer(from_fn_with_state(state.clone(), web::security_headers))
         .layer(axum::middleware::from_fn(web::log_requests))

@@ -3,6 +3,7 @@
 pub mod pages;
 pub mod password;
 pub mod role;
+pub mod totp;
 
 use sqlx::{AnyPool, Row};
 use xingcun_crypto::CryptoProvider;
@@ -31,6 +32,11 @@ pub struct CurrentUser {
     pub must_change_password: bool,
     /// Signed in with an API token rather than a browser session.
     pub via_token: bool,
+    /// The person record behind the account (a party member's own record), if linked.
+    pub person_id: Option<i64>,
+    /// The password was right but the role's TOTP code is still to come: the session reaches
+    /// only the code and enrolment pages.
+    pub second_factor_pending: bool,
 }
 
 impl CurrentUser {
@@ -68,6 +74,8 @@ pub struct User {
     pub disabled: bool,
     pub must_change_password: bool,
     pub version: i64,
+    /// The linked person record (see [`link_person`]).
+    pub person_id: Option<i64>,
 }
 
 /// A new account.
@@ -96,8 +104,14 @@ fn row_mac(
     role: &str,
     org: &str,
     disabled: bool,
+    person: Option<i64>,
 ) -> String {
-    let data = format!("{username}\n{role}\n{org}\n{}", i64::from(disabled));
+    let mut data = format!("{username}\n{role}\n{org}\n{}", i64::from(disabled));
+    // The linked person (what a party member may see of the households) is covered too; an
+    // unlinked row keeps the MAC it always had.
+    if let Some(p) = person {
+        data.push_str(&format!("\n{p}"));
+    }
     xingcun_crypto::hex_encode(&crypto.mac("app_user", data.as_bytes()))
 }
 
@@ -137,16 +151,26 @@ pub async fn create_user(
         )));
     }
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    // Checked before the transaction: on SQLite a transaction that reads first and then writes
+    // cannot wait for a concurrent writer (its snapshot is stale) and fails at once. The
+    // UNIQUE constraint still stops a name taken in between.
     let exists: i64 = sqlx::query("SELECT COUNT(*) FROM app_user WHERE username = $1")
         .bind(new.username.clone())
-        .fetch_one(&mut *tx)
+        .fetch_one(&db.pool)
         .await?
         .try_get(0)?;
     if exists > 0 {
         return Err(AppError::invalid(format!("用户名 {} 已存在", new.username)));
     }
-    let mac = row_mac(crypto, &new.username, new.role.code(), &new.org_code, false);
+    let mut tx = db.pool.begin().await?;
+    let mac = row_mac(
+        crypto,
+        &new.username,
+        new.role.code(),
+        &new.org_code,
+        false,
+        None,
+    );
     let id: i64 = sqlx::query(
         "INSERT INTO app_user (username, display_name, password_hash, role, org_code, must_change_password,
             password_changed_at, row_mac, created_at, updated_at)
@@ -197,7 +221,7 @@ pub async fn create_user(
 }
 
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.org_code, o.name, u.disabled, \
-     u.must_change_password, u.version";
+     u.must_change_password, u.version, u.person_id";
 
 fn user_from_row(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
     let role_code: String = r.try_get(3)?;
@@ -213,6 +237,7 @@ fn user_from_row(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
         disabled: r.try_get::<i64, _>(6)? != 0,
         must_change_password: r.try_get::<i64, _>(7)? != 0,
         version: r.try_get(8)?,
+        person_id: r.try_get(9)?,
     })
 }
 
@@ -307,8 +332,10 @@ pub async fn update_user(
             ch.org_code
         )));
     }
-    if actor.user_id == Some(id) && (ch.role != old.role || ch.disabled) {
-        return Err(AppError::invalid("不能修改自己的角色或停用自己的账号"));
+    if actor.user_id == Some(id)
+        && (ch.role != old.role || ch.org_code != old.org_code || ch.disabled)
+    {
+        return Err(AppError::invalid("不能修改自己的角色、所属单位或停用自己的账号"));
     }
     let mac = row_mac(
         crypto,
@@ -316,6 +343,7 @@ pub async fn update_user(
         ch.role.code(),
         &ch.org_code,
         ch.disabled,
+        old.person_id,
     );
     let mut tx = db.pool.begin().await?;
     let done = sqlx::query(
@@ -376,6 +404,70 @@ pub async fn update_user(
             entity: "user",
             entity_key: &id.to_string(),
             org_code: Some(&ch.org_code),
+            changes: &changes,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Links an account to its person record (or unlinks it with `None`): a party member's
+/// 我的联系户 are the households linked to that person. The person must be in `scope`.
+pub async fn link_person(
+    db: &Db,
+    crypto: &dyn CryptoProvider,
+    scope: &Scope,
+    actor: &Actor,
+    user_id: i64,
+    person: Option<i64>,
+) -> AppResult<()> {
+    let old = get_user(&db.pool, scope, user_id).await?;
+    if old.person_id == person {
+        return Ok(());
+    }
+    if let Some(p) = person {
+        let (lo, hi) = scope.bounds();
+        sqlx::query("SELECT id FROM person WHERE id = $1 AND org_code >= $2 AND org_code < $3")
+            .bind(p)
+            .bind(lo)
+            .bind(hi)
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or_else(|| AppError::invalid("关联的人员不存在或不在您的管辖范围内"))?;
+    }
+    let mac = row_mac(
+        crypto,
+        &old.username,
+        old.role.code(),
+        &old.org_code,
+        old.disabled,
+        person,
+    );
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "UPDATE app_user SET person_id = $1, row_mac = $2, version = version + 1, updated_at = $3
+         WHERE id = $4",
+    )
+    .bind(person)
+    .bind(mac)
+    .bind(now_ms())
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    let changes = [Change {
+        field: "person_id",
+        old: old.person_id.map(|p| p.to_string()),
+        new: person.map(|p| p.to_string()),
+    }];
+    audit::record(
+        &mut tx,
+        Entry {
+            actor,
+            action: Action::Update,
+            entity: "user",
+            entity_key: &user_id.to_string(),
+            org_code: Some(&old.org_code),
             changes: &changes,
         },
     )
@@ -478,17 +570,26 @@ pub async fn authenticate(
     Ok(Ok(id))
 }
 
-/// Starts a session and returns the cookie value; only its SM3 hash is stored.
+/// Starts a session and returns the cookie value; only its SM3 hash is stored. A user whose
+/// role needs a second factor starts with it pending (`mfa_done = 0`).
 pub async fn create_session(db: &Db, config: &Config, user_id: i64) -> AppResult<String> {
     let token = xingcun_crypto::random_token(32);
     let now = now_ms();
+    let role: String = sqlx::query("SELECT role FROM app_user WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get(0)?;
+    let mfa_done = !Role::from_code(&role).is_some_and(Role::needs_second_factor);
     sqlx::query(
-        "INSERT INTO user_session (id_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)",
+        "INSERT INTO user_session (id_hash, user_id, created_at, last_seen_at, expires_at, mfa_done)
+         VALUES ($1, $2, $3, $3, $4, $5)",
     )
     .bind(xingcun_crypto::sm3_hex(token.as_bytes()))
     .bind(user_id)
     .bind(now)
     .bind(now + config.session_max_hours * 3_600_000)
+    .bind(i64::from(mfa_done))
     .execute(&db.pool)
     .await?;
     Ok(token)
@@ -505,7 +606,7 @@ pub async fn end_session(db: &Db, token: &str) -> AppResult<()> {
 
 const CURRENT_USER_SQL: &str =
     "SELECT u.id, u.username, u.display_name, u.role, u.org_code, o.name, o.scope_prefix,
-        u.must_change_password, u.password_changed_at, u.disabled, u.row_mac";
+        u.must_change_password, u.password_changed_at, u.disabled, u.row_mac, u.person_id";
 
 fn current_user_from_row(
     r: &sqlx::any::AnyRow,
@@ -518,8 +619,10 @@ fn current_user_from_row(
     let org_code: String = r.try_get(4)?;
     let disabled = r.try_get::<i64, _>(9)? != 0;
     let mac: String = r.try_get(10)?;
+    let person_id: Option<i64> = r.try_get(11)?;
     // A role or scope row changed outside the platform fails its MAC: refuse it.
-    if disabled || mac != row_mac(crypto, &username, &role_code, &org_code, disabled) {
+    if disabled || mac != row_mac(crypto, &username, &role_code, &org_code, disabled, person_id)
+    {
         return Ok(None);
     }
     let Some(role) = Role::from_code(&role_code) else {
@@ -537,6 +640,8 @@ fn current_user_from_row(
         scope: Scope::with_prefix(r.try_get::<String, _>(6)?),
         must_change_password: r.try_get::<i64, _>(7)? != 0 || expired,
         via_token,
+        person_id,
+        second_factor_pending: false,
     }))
 }
 
@@ -550,7 +655,7 @@ pub async fn session_user(
     let hash = xingcun_crypto::sm3_hex(token.as_bytes());
     let now = now_ms();
     let sql = format!(
-        "{CURRENT_USER_SQL}, s.last_seen_at, s.expires_at FROM user_session s
+        "{CURRENT_USER_SQL}, s.last_seen_at, s.expires_at, s.mfa_done FROM user_session s
          JOIN app_user u ON u.id = s.user_id JOIN org_unit o ON o.code = u.org_code WHERE s.id_hash = $1"
     );
     let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -560,8 +665,8 @@ pub async fn session_user(
     else {
         return Ok(None);
     };
-    let last_seen: i64 = row.try_get(11)?;
-    let expires: i64 = row.try_get(12)?;
+    let last_seen: i64 = row.try_get(12)?;
+    let expires: i64 = row.try_get(13)?;
     if now >= expires || now - last_seen > config.session_idle_minutes * 60_000 {
         sqlx::query("DELETE FROM user_session WHERE id_hash = $1")
             .bind(hash)
@@ -577,7 +682,12 @@ pub async fn session_user(
             .execute(&db.pool)
             .await?;
     }
-    Ok(current_user_from_row(&row, crypto, config, false)?)
+    let mfa_done = row.try_get::<i64, _>(14)? != 0;
+    let mut user = current_user_from_row(&row, crypto, config, false)?;
+    if let Some(u) = user.as_mut() {
+        u.second_factor_pending = !mfa_done && u.role.needs_second_factor();
+    }
+    Ok(user)
 }
 
 /// Creates an API token for a user; returns the token, shown once. Only its hash is stored.

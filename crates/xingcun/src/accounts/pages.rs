@@ -20,16 +20,6 @@ pub struct LoginQuery {
     pub next: Option<String>,
 }
 
-/// Only local paths are followed after sign-in.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_string()
-        }
-        _ => "/dashboard".to_string(),
-    }
-}
-
 /// `GET /login`: sets the anonymous cookie that binds the form's CSRF token.
 pub async fn login_page(
     State(state): State<AppState>,
@@ -37,8 +27,11 @@ pub async fn login_page(
     headers: HeaderMap,
     Query(q): Query<LoginQuery>,
 ) -> AppResult<Response> {
-    if ctx.user.is_some() {
-        return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
+    if let Some(u) = &ctx.user {
+        return Ok(
+            Redirect::to(&crate::security::pages::safe_next(q.next.as_deref(), u.role.home()))
+                .into_response(),
+        );
     }
     let mut set_cookie = None;
     if cookies::get(&headers, cookies::ANON).is_none() {
@@ -77,13 +70,25 @@ pub struct LoginForm {
     pub next: Option<String>,
 }
 
-/// `POST /login`: a new session id at every sign-in; failures counted and locked.
+/// `POST /login`: a new session id at every sign-in; failures counted and locked; attempts
+/// rate-limited per address and per user name; administrators go on to their TOTP code.
 pub async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Form(f): Form<LoginForm>,
 ) -> AppResult<Response> {
     let username = f.username.trim().to_string();
+    if !crate::security::pages::sign_in_allowed(&state, &headers, &extensions, &username) {
+        let page = render(
+            &state,
+            &ctx,
+            "pages/login.html",
+            context! { next => f.next, error => "登录尝试过于频繁，请稍后再试", username => username },
+        )?;
+        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    }
     let outcome = super::authenticate(state.db(), &username, &f.password).await?;
     let user_id = match outcome {
         Ok(id) => id,
@@ -124,7 +129,9 @@ pub async fn login(
         None,
         state.config().secure_cookies,
     );
-    let mut res = Redirect::to(&safe_next(f.next.as_deref())).into_response();
+    let target =
+        crate::security::pages::after_password(&state, user_id, f.next.as_deref()).await?;
+    let mut res = Redirect::to(&target).into_response();
     res.headers_mut().insert(
         SET_COOKIE,
         cookie
@@ -277,7 +284,7 @@ pub async fn list_users(
     user: CurrentUser,
     Query(p): Query<UserListParams>,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageUsers)?;
+    user.require(Permission::ListUsers)?;
     let pool = &state.db().pool;
     let q = p.q.clone().unwrap_or_default();
     if p.export.as_deref() == Some("xlsx") {
@@ -330,6 +337,51 @@ pub struct UserForm {
     pub password: Option<String>,
     pub disabled: Option<String>,
     pub version: Option<i64>,
+    /// 关联人员身份证号: the person record behind the account (a party member's own), or empty.
+    pub person_id_number: Option<String>,
+}
+
+/// The person an account form names by ID number (`None` when the field is empty); a number
+/// that is malformed or names no person in scope is a message for the form.
+async fn person_of_form(
+    state: &AppState,
+    scope: &crate::scope::Scope,
+    f: &UserForm,
+) -> AppResult<Option<i64>> {
+    let text = f.person_id_number.as_deref().unwrap_or_default().trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let id = xingcun_domain::id_number::IdNumber::parse(text, crate::dates::today())
+        .map_err(|e| AppError::invalid(format!("关联人员身份证号：{e}")))?;
+    let (lo, hi) = scope.bounds();
+    let row = sqlx::query(
+        "SELECT id FROM person WHERE id_bidx = $1 AND org_code >= $2 AND org_code < $3",
+    )
+    .bind(crate::registry::personal::id_bidx(state.crypto(), id.as_str()))
+    .bind(lo)
+    .bind(hi)
+    .fetch_optional(&state.db().pool)
+    .await?
+    .ok_or_else(|| AppError::invalid("关联人员身份证号：人员台账中没有此人，或不在您的管辖范围内"))?;
+    Ok(Some(sqlx::Row::try_get(&row, 0)?))
+}
+
+/// The ID number of the person an account is linked to, for the edit form.
+async fn linked_id_number(state: &AppState, person: Option<i64>) -> AppResult<Option<String>> {
+    let Some(p) = person else { return Ok(None) };
+    let row = sqlx::query("SELECT id_enc FROM person WHERE id = $1")
+        .bind(p)
+        .fetch_optional(&state.db().pool)
+        .await?;
+    Ok(match row {
+        Some(r) => crate::registry::personal::open(
+            state.crypto(),
+            &sqlx::Row::try_get::<String, _>(&r, 0)?,
+            crate::registry::personal::AAD_PERSON_ID,
+        ),
+        None => None,
+    })
 }
 
 fn role_options() -> Vec<(&'static str, &'static str)> {
@@ -343,11 +395,21 @@ fn user_form_page(
     form: &UserForm,
     error: Option<String>,
 ) -> AppResult<axum::response::Html<String>> {
+    // 三员分立: the system administrator edits the account (name, state, password), the
+    // security administrator its role, unit and linked person and its second factor.
+    let can = |p| ctx.user.as_ref().is_some_and(|u| u.can(p));
+    let target_needs_totp = Role::from_code(&form.role).is_some_and(Role::needs_second_factor);
     render(
         state,
         ctx,
         "pages/user_form.html",
-        context! { id => id, form => form, error => error, roles => role_options() },
+        context! {
+            id => id, form => form, error => error, roles => role_options(),
+            can_accounts => can(Permission::ManageAccounts),
+            can_roles => can(Permission::AssignRoles),
+            can_reset_totp => can(Permission::ResetSecondFactor) && target_needs_totp,
+            role_label => Role::from_code(&form.role).map(Role::label),
+        },
     )
 }
 
@@ -357,10 +419,10 @@ pub async fn new_user_page(
     ctx: Ctx,
     user: CurrentUser,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageUsers)?;
+    user.require(Permission::ManageAccounts)?;
     let form = UserForm {
         org_code: user.org_code.clone(),
-        role: Role::VillageUser.code().into(),
+        role: Role::Unassigned.code().into(),
         ..Default::default()
     };
     Ok(user_form_page(&state, &ctx, None, &form, None)?.into_response())
@@ -373,14 +435,9 @@ pub async fn create_user(
     user: CurrentUser,
     Form(f): Form<UserForm>,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageUsers)?;
-    let Some(role) = Role::from_code(&f.role) else {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            user_form_page(&state, &ctx, None, &f, Some("请选择角色".into()))?,
-        )
-            .into_response());
-    };
+    user.require(Permission::ManageAccounts)?;
+    // A new account has no rights until the security administrator assigns its role.
+    let role = Role::Unassigned;
     let new = NewUser {
         username: f.username.clone().unwrap_or_default().trim().to_string(),
         display_name: f.display_name.clone(),
@@ -389,7 +446,22 @@ pub async fn create_user(
         password: f.password.clone().unwrap_or_default(),
         must_change_password: true,
     };
-    match super::create_user(state.db(), state.crypto(), &user.scope, &user.actor(), &new).await {
+    let created = async {
+        let person = if user.can(Permission::AssignRoles) {
+            person_of_form(&state, &user.scope, &f).await?
+        } else {
+            None
+        };
+        let id =
+            super::create_user(state.db(), state.crypto(), &user.scope, &user.actor(), &new)
+                .await?;
+        if person.is_some() {
+            let db = state.db();
+            super::link_person(db, state.crypto(), &user.scope, &user.actor(), id, person).await?;
+        }
+        Ok::<_, AppError>(id)
+    };
+    match created.await {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
         Err(AppError::Invalid(msg)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -407,7 +479,7 @@ pub async fn edit_user_page(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageUsers)?;
+    user.require(Permission::ListUsers)?;
     let u = super::get_user(&state.db().pool, &user.scope, id).await?;
     let form = UserForm {
         username: Some(u.username),
@@ -417,6 +489,7 @@ pub async fn edit_user_page(
         password: None,
         disabled: u.disabled.then(|| "1".into()),
         version: Some(u.version),
+        person_id_number: linked_id_number(&state, u.person_id).await?,
     };
     Ok(user_form_page(&state, &ctx, Some(id), &form, None)?.into_response())
 }
@@ -429,25 +502,54 @@ pub async fn update_user(
     Path(id): Path<i64>,
     Form(f): Form<UserForm>,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageUsers)?;
-    let role = Role::from_code(&f.role).ok_or_else(|| AppError::invalid("请选择角色"))?;
+    user.require(Permission::ListUsers)?;
+    let old = super::get_user(&state.db().pool, &user.scope, id).await?;
+    // Each administrator changes only the fields that are theirs; the rest keep stored values.
+    let roles = user.can(Permission::AssignRoles);
+    let accounts = user.can(Permission::ManageAccounts);
+    let role = if roles {
+        Role::from_code(&f.role).ok_or_else(|| AppError::invalid("请选择角色"))?
+    } else {
+        old.role
+    };
     let changes = UserChanges {
-        display_name: f.display_name.clone(),
+        display_name: if accounts {
+            f.display_name.clone()
+        } else {
+            old.display_name.clone()
+        },
         role,
-        org_code: f.org_code.trim().to_string(),
-        disabled: f.disabled.as_deref() == Some("1"),
+        org_code: if roles {
+            f.org_code.trim().to_string()
+        } else {
+            old.org_code.clone()
+        },
+        disabled: if accounts {
+            f.disabled.as_deref() == Some("1")
+        } else {
+            old.disabled
+        },
         version: f.version.unwrap_or(0),
     };
-    match super::update_user(
-        state.db(),
-        state.crypto(),
-        &user.scope,
-        &user.actor(),
-        id,
-        &changes,
-    )
-    .await
-    {
+    let updated = async {
+        let person = if roles {
+            person_of_form(&state, &user.scope, &f).await?
+        } else {
+            old.person_id
+        };
+        super::update_user(
+            state.db(),
+            state.crypto(),
+            &user.scope,
+            &user.actor(),
+            id,
+            &changes,
+        )
+        .await?;
+        super::link_person(state.db(), state.crypto(), &user.scope, &user.actor(), id, person)
+            .await
+    };
+    match updated.await {
         Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
         Err(AppError::Invalid(msg)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,

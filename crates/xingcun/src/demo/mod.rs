@@ -24,9 +24,20 @@ pub const GRIDS_PER_VILLAGE: usize = 4;
 /// must change its password at first sign-in.
 pub const DEMO_PASSWORD: &str = "Demo@2026xc";
 
-/// The demo accounts: (user name, name, role, org code).
+/// The TOTP secret of the demo's administrator accounts (xitong, anquan, shenji): fixed and
+/// published so the demo stays easy to try (add it to any authenticator app, or compute codes
+/// from it as the browser tests do). A real database has no such secret: each administrator
+/// enrols their own at first sign-in.
+pub const DEMO_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+/// The demo accounts: (user name, name, role, org code). 三员分立: the district's records are
+/// managed by `admin` (区级业务管理员), accounts by `xitong`, roles and second factors by
+/// `anquan`, and the audit trail is read by `shenji`.
 pub const DEMO_ACCOUNTS: &[(&str, &str, Role, &str)] = &[
-    ("admin", "区级管理员", Role::DistrictAdmin, DISTRICT_CODE),
+    ("admin", "区级业务管理员", Role::DistrictAdmin, DISTRICT_CODE),
+    ("xitong", "系统管理员", Role::SystemAdmin, DISTRICT_CODE),
+    ("anquan", "安全管理员", Role::SecurityAdmin, DISTRICT_CODE),
+    ("shenji", "审计管理员", Role::AuditAdmin, DISTRICT_CODE),
     (
         "xiangzhen",
         "青山镇组织委员",
@@ -159,6 +170,7 @@ pub async fn build(state: &AppState, date: NaiveDate) -> anyhow::Result<()> {
 pub async fn build_sized(state: &AppState, date: NaiveDate, villages: usize) -> anyhow::Result<()> {
     build_base_sized(state, villages).await?;
     build_registry(state, date, villages).await?;
+    link_party_member_account(state).await?;
     sqlx::query("INSERT INTO app_setting (key, value) VALUES ('demo_date', $1)")
         .bind(date.to_string())
         .execute(&state.db().pool)
@@ -190,10 +202,15 @@ async fn build_base_sized(state: &AppState, villages: usize) -> anyhow::Result<(
             password: DEMO_PASSWORD.into(),
             must_change_password: false,
         };
-        accounts::create_user(db, state.crypto(), &Scope::everything(), &actor, &new)
+        let id = accounts::create_user(db, state.crypto(), &Scope::everything(), &actor, &new)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))
             .with_context(|| format!("演示账号 {username}"))?;
+        if role.needs_second_factor() {
+            accounts::totp::set_secret(db, state.crypto(), id, DEMO_TOTP_SECRET)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
     }
     Ok(())
 }
@@ -259,9 +276,40 @@ pub async fn build_registry(
     }
 }
 
+/// The demo account `dangyuan` is one of 王家庄村's linking party members (the one linked to the
+/// village's first 联户), so its 我的联系户 shows real households.
+pub async fn link_party_member_account(state: &AppState) -> anyhow::Result<()> {
+    let pool = &state.db().pool;
+    let person: Option<i64> = sqlx::query(
+        "SELECT l.person_id FROM household_link l
+         WHERE l.org_code >= '990101001001' AND l.org_code < '990101001002'
+         ORDER BY l.id LIMIT 1",
+    )
+    .fetch_optional(pool)
+    .await?
+    .map(|r| r.try_get(0))
+    .transpose()?;
+    let Some(user) = accounts::find_user_id(pool, "dangyuan").await? else {
+        return Ok(());
+    };
+    if person.is_some() {
+        accounts::link_person(
+            state.db(),
+            state.crypto(),
+            &Scope::everything(),
+            &Actor::system(),
+            user,
+            person,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    Ok(())
+}
+
 /// Prints the demo accounts for the person who started the demo.
 pub fn print_accounts(_state: &AppState) {
-    println!("演示账号（密码均为 {DEMO_PASSWORD}）：");
+    println!("演示账号（密码均为 {DEMO_PASSWORD}；管理员的动态口令密钥为 {DEMO_TOTP_SECRET}）：");
     for (username, name, role, org) in DEMO_ACCOUNTS {
         println!("  {username:<10} {}  {name}（{org}）", role.label());
     }

@@ -515,6 +515,7 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
         }
     }
     let visits = visit_rows(&visit_pool, date);
+    let demands = demand_rows(&visit_pool, date);
     vec![
         households.finish(),
         people.finish(),
@@ -528,6 +529,7 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
         grid_duties.finish(),
         links.finish(),
         visits,
+        demands,
     ]
 }
 
@@ -651,4 +653,79 @@ fn visit_rows(pool: &[Vec<(String, String)>], date: NaiveDate) -> SheetData {
         ]);
     }
     visits.finish()
+}
+
+/// Demands received in the demo year.
+pub const DEMANDS_RECEIVED: usize = 160;
+/// Of them, those concluded as 已解决 (`demands.resolved`); the rest are still being handled.
+pub const DEMANDS_RESOLVED: usize = 149;
+
+/// What villagers raise, by 领域.
+const DEMAND_TOPICS: &[(&str, &str, &str)] = &[
+    ("drinking_water", "urgent", "自来水管道冻裂，家中停水两天，请尽快维修"),
+    ("transport", "hard", "村东生产路坑洼积水，雨天农机无法通行"),
+    ("living_environment", "worrying", "村口垃圾点清运不及时，气味较大"),
+    ("farm_subsidy", "hoped_for", "咨询今年耕地地力保护补贴发放时间和标准"),
+    ("elderly_care", "worrying", "独居老人冬季取暖有困难，希望帮助联系"),
+    ("employment", "hoped_for", "希望村里组织技能培训，帮助就近务工"),
+    ("infrastructure", "hard", "路灯损坏多处，夜间出行不便"),
+    ("health", "urgent", "家中老人行动不便，希望家庭医生上门随访"),
+    ("land_and_homestead", "hard", "宅基地边界与邻户有分歧，请求协调"),
+    ("social_security", "hoped_for", "咨询城乡居民养老保险缴费档次"),
+];
+
+/// 诉求 raised on visits: the i-th of n received falls on 1 January + ⌊i·d/n⌋ days; the first
+/// 149 are concluded as 已解决, the i-th of them on 1 January + ⌊i·d/149⌋ (never before it was
+/// received), most closed with the villager's verdict; the last 11, received in the final weeks,
+/// are still pending or in progress. 办理时限 is left to the platform's deadline rule.
+fn demand_rows(pool: &[Vec<(String, String)>], date: NaiveDate) -> SheetData {
+    let mut demands = Builder::new(&sheets::DEMANDS);
+    let jan1 = NaiveDate::from_ymd_opt(date.year(), 1, 1).expect("valid date");
+    let d = (date - jan1).num_days().max(0) as u64;
+    let households: Vec<&(String, String)> = pool.iter().flatten().collect();
+    if households.is_empty() {
+        return demands.finish();
+    }
+    let n = DEMANDS_RECEIVED as u64;
+    for i in 0..DEMANDS_RECEIVED {
+        // Spread over the villages: the pool is village by village.
+        let (hh, _) = households[(i * 37) % households.len()];
+        let village = &hh[..12];
+        let (field, category, text) = DEMAND_TOPICS[i % DEMAND_TOPICS.len()];
+        let registered = jan1 + Days::new(i as u64 * d / n);
+        let mut row = vec![
+            ("诉求编号", Some(format!("SQ{}D{:05}", date.year(), i + 1))),
+            ("所属区划编码", s(village)),
+            ("户编号", s(hh)),
+            ("来源", s("visit")),
+            ("类别", s(category)),
+            ("领域", s(field)),
+            ("内容", s(text)),
+            ("登记日期", Some(registered.to_string())),
+            ("承办单位编码", s(village)),
+        ];
+        if i < DEMANDS_RESOLVED {
+            let concluded = jan1 + Days::new(i as u64 * d / DEMANDS_RESOLVED as u64);
+            row.push(("受理日期", Some(registered.to_string())));
+            row.push(("办结日期", Some(concluded.to_string())));
+            row.push(("办理结果", s("solved")));
+            // The last few await the return visit; the others carry the verdict.
+            if i + 5 < DEMANDS_RESOLVED {
+                row.push(("状态", s("closed")));
+                row.push((
+                    "满意度",
+                    s(if i % 9 == 4 { "fairly_satisfied" } else { "satisfied" }),
+                ));
+            } else {
+                row.push(("状态", s("concluded")));
+            }
+        } else if i % 2 == 0 {
+            row.push(("状态", s("in_progress")));
+            row.push(("受理日期", Some(registered.to_string())));
+        } else {
+            row.push(("状态", s("pending")));
+        }
+        demands.push(&row);
+    }
+    demands.finish()
 }

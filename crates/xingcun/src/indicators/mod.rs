@@ -23,6 +23,7 @@
 pub mod api;
 pub mod command;
 pub mod dates;
+pub mod demands;
 pub mod drill;
 pub mod outreach;
 pub mod pages;

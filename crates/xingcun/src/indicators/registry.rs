@@ -3,7 +3,7 @@
 //! overview page and the drill-down pages all read this list and nothing else.
 
 use super::{Indicator, Line, Measure};
-use super::{outreach, talent};
+use super::{demands, outreach, talent};
 
 pub static INDICATORS: &[Indicator] = &[
     // 一、筑先锋堡垒
@@ -76,6 +76,60 @@ pub static INDICATORS: &[Indicator] = &[
         measure: Measure::Count(&outreach::VISITS),
         unit_word: "户次",
         definition: "时期F至T，对本级及下级农户的走访中，不同（户编号，走访日期）的个数。",
+    },
+    Indicator {
+        key: "demands.received",
+        name: "收集群众诉求数",
+        line: Line::Bastions,
+        measure: Measure::Count(&demands::RECEIVED),
+        unit_word: "件",
+        definition: "时期F至T，所属区划在本级及下级、登记日期在F至T之间的诉求件数。",
+    },
+    Indicator {
+        key: "demands.concluded",
+        name: "诉求办结数",
+        line: Line::Bastions,
+        measure: Measure::Count(&demands::CONCLUDED),
+        unit_word: "件",
+        definition: "时期F至T，所属区划在本级及下级、办结日期在F至T之间的诉求件数。",
+    },
+    Indicator {
+        key: "demands.resolved",
+        name: "解决群众\"急难愁盼\"问题数",
+        line: Line::Bastions,
+        measure: Measure::Count(&demands::RESOLVED),
+        unit_word: "件",
+        definition: "时期F至T，办结日期在F至T之间且办理结果为已解决的诉求件数。",
+    },
+    Indicator {
+        key: "demands.open",
+        name: "在办诉求数",
+        line: Line::Bastions,
+        measure: Measure::Count(&demands::OPEN),
+        unit_word: "件",
+        definition: "时点D，登记日期不晚于D、且办结日期为空或晚于D的诉求件数。",
+    },
+    Indicator {
+        key: "demands.on_time_rate",
+        name: "按时办结率",
+        line: Line::Bastions,
+        measure: Measure::Ratio {
+            numerator: &demands::CONCLUDED_ON_TIME,
+            denominator: &demands::CONCLUDED,
+        },
+        unit_word: "",
+        definition: "时期F至T办结的诉求中，办结日期不晚于办理时限的件数 ÷ 办结件数。",
+    },
+    Indicator {
+        key: "demands.satisfaction_rate",
+        name: "群众满意率",
+        line: Line::Bastions,
+        measure: Measure::Ratio {
+            numerator: &demands::SATISFIED,
+            denominator: &demands::JUDGED,
+        },
+        unit_word: "",
+        definition: "时期F至T办结且已评价的诉求中，评价为满意或基本满意的件数 ÷ 已评价件数。",
     },
     // 二、抓队伍建设
     Indicator {

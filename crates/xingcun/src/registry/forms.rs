@@ -90,6 +90,49 @@ pub static FORM_SHEETS: &[FormSheet] = &[
         title: "干部",
         list_href: "/cadres",
     },
+    // The outreach records (lists in `outreach::records`); an assignment ends by its end date.
+    FormSheet {
+        slug: "work-teams",
+        sheet: &sheets::WORK_TEAMS,
+        title: "工作队",
+        list_href: "/outreach/teams",
+    },
+    FormSheet {
+        slug: "team-members",
+        sheet: &sheets::TEAM_MEMBERS,
+        title: "工作队成员",
+        list_href: "/outreach/team-members",
+    },
+    FormSheet {
+        slug: "village-contacts",
+        sheet: &sheets::VILLAGE_CONTACTS,
+        title: "包村",
+        list_href: "/outreach/contacts",
+    },
+    FormSheet {
+        slug: "stationings",
+        sheet: &sheets::STATIONINGS,
+        title: "驻村",
+        list_href: "/outreach/stationings",
+    },
+    FormSheet {
+        slug: "grid-duties",
+        sheet: &sheets::GRID_DUTIES,
+        title: "入网",
+        list_href: "/outreach/grid-duties",
+    },
+    FormSheet {
+        slug: "household-links",
+        sheet: &sheets::HOUSEHOLD_LINKS,
+        title: "联户",
+        list_href: "/outreach/links",
+    },
+    FormSheet {
+        slug: "visits",
+        sheet: &sheets::VISITS,
+        title: "走访",
+        list_href: "/outreach/visits",
+    },
 ];
 
 /// The form of a sheet (for the buttons of the list and detail pages).
@@ -108,8 +151,13 @@ impl FormSheet {
             .ok_or(AppError::NotFound)
     }
 
-    /// A record whose key holds an ID number is addressed by its row id, never by its key.
+    /// A record whose key holds an ID number is addressed by its row id, never by its key; so
+    /// is a team member (its first key column, the team, is shared by the team's members).
     fn by_row_id(&self) -> bool {
+        self.key_is_id_number() || self.sheet.id == SheetId::TeamMembers
+    }
+
+    fn key_is_id_number(&self) -> bool {
         self.sheet.columns[self.sheet.key[0]].kind == Kind::IdNumber
     }
 
@@ -176,7 +224,7 @@ async fn stored(
         SheetId::PartyOrgs => load::party_orgs(pool, first_keys).await,
         SheetId::PartyMembers => load::party_members(pool, crypto, first_keys).await,
         SheetId::Cadres => load::cadre_posts(pool, crypto, first_keys).await,
-        _ => crate::workbook::outreach::existing(pool, crypto, sheet).await,
+        _ => crate::workbook::outreach::existing(pool, crypto, sheet, first_keys).await,
     }
 }
 
@@ -220,6 +268,32 @@ async fn locate(
             "SELECT c.id, p.id_enc, c.version FROM cadre_post c JOIN person p ON p.id = c.person_id
              WHERE c.id = $1 AND c.org_code >= $2 AND c.org_code < $3"
         }
+        SheetId::WorkTeams => {
+            "SELECT id, team_no, version FROM work_team WHERE team_no = $1 AND org_code >= $2 AND org_code < $3"
+        }
+        SheetId::TeamMembers => {
+            "SELECT m.id, w.team_no, m.version FROM work_team_member m JOIN work_team w ON w.id = m.team_id
+             WHERE m.id = $1 AND w.org_code >= $2 AND w.org_code < $3"
+        }
+        SheetId::VillageContacts => {
+            "SELECT t.id, p.id_enc, t.version FROM village_contact t JOIN person p ON p.id = t.person_id
+             WHERE t.id = $1 AND t.org_code >= $2 AND t.org_code < $3"
+        }
+        SheetId::Stationings => {
+            "SELECT t.id, p.id_enc, t.version FROM stationing t JOIN person p ON p.id = t.person_id
+             WHERE t.id = $1 AND t.org_code >= $2 AND t.org_code < $3"
+        }
+        SheetId::GridDuties => {
+            "SELECT t.id, p.id_enc, t.version FROM grid_duty t JOIN person p ON p.id = t.person_id
+             WHERE t.id = $1 AND t.org_code >= $2 AND t.org_code < $3"
+        }
+        SheetId::HouseholdLinks => {
+            "SELECT t.id, p.id_enc, t.version FROM household_link t JOIN person p ON p.id = t.person_id
+             WHERE t.id = $1 AND t.org_code >= $2 AND t.org_code < $3"
+        }
+        SheetId::Visits => {
+            "SELECT id, visit_no, version FROM visit WHERE visit_no = $1 AND org_code >= $2 AND org_code < $3"
+        }
         _ => return Err(AppError::NotFound),
     };
     let query = sqlx::query(sql);
@@ -241,7 +315,7 @@ async fn locate(
         .ok_or(AppError::NotFound)?;
     let row_id: i64 = row.try_get(0)?;
     let first: String = row.try_get(1)?;
-    let first = if fs.by_row_id() {
+    let first = if fs.key_is_id_number() {
         personal::open(crypto, &first, AAD_PERSON_ID)
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stored ID number does not open")))?
     } else {
@@ -460,9 +534,14 @@ fn form_page(state: &AppState, ctx: &Ctx, p: Page<'_>) -> AppResult<Html<String>
         Some((_, _, name)) if !name.is_empty() => format!("{verb}{} · {name}", fs.title),
         _ => format!("{verb}{}", fs.title),
     };
+    let group = if crate::workbook::outreach::is_outreach(fs.sheet.id) {
+        "筑先锋堡垒"
+    } else {
+        "基础台账"
+    };
     let crumbs = vec![
         Crumb {
-            label: "基础台账".into(),
+            label: group.into(),
             href: None,
         },
         Crumb {
@@ -513,12 +592,15 @@ fn record_name(fs: &FormSheet, values: &[Option<String>]) -> String {
     .unwrap_or_default()
 }
 
-/// `GET /registry/{sheet}/new`: the empty form, defaults preselected.
+/// `GET /registry/{sheet}/new`: the empty form, defaults preselected. A query parameter named
+/// like a column prefills it (`?村编码=…`, the links of the coverage page); never an ID number,
+/// which stays out of URLs.
 pub async fn new_record_page(
     State(state): State<AppState>,
     ctx: Ctx,
     user: CurrentUser,
     Path(slug): Path<String>,
+    Query(prefill): Query<HashMap<String, String>>,
 ) -> AppResult<Response> {
     user.require(Permission::WriteData)?;
     let fs = FormSheet::by_slug(&slug)?;
@@ -527,7 +609,10 @@ pub async fn new_record_page(
         .columns
         .iter()
         .enumerate()
-        .map(|(i, c)| shown(fs.sheet, i, c.default))
+        .map(|(i, c)| match prefill.get(c.header) {
+            Some(v) if c.kind != Kind::IdNumber => v.trim().to_string(),
+            _ => shown(fs.sheet, i, c.default),
+        })
         .collect();
     let page = Page {
         fs,
@@ -724,11 +809,8 @@ mod tests {
 
     #[test]
     fn every_sheet_has_one_form_with_an_ascii_slug() {
-        // The outreach sheets get their forms with their pages (issue 5, later items).
-        for s in sheets::SHEETS
-            .iter()
-            .filter(|s| !crate::workbook::outreach::is_outreach(s.id))
-        {
+        // Demands (诉求) are taken in on their own pages, not through a record form.
+        for s in sheets::SHEETS.iter().filter(|s| s.id != SheetId::Demands) {
             assert_eq!(form_of(s.id).sheet.name, s.name);
         }
         for f in FORM_SHEETS {
@@ -761,7 +843,19 @@ mod tests {
             .filter(|f| f.by_row_id())
             .map(|f| f.slug)
             .collect();
-        assert_eq!(by_row, ["people", "party-members", "cadres"]);
+        assert_eq!(
+            by_row,
+            [
+                "people",
+                "party-members",
+                "cadres",
+                "team-members",
+                "village-contacts",
+                "stationings",
+                "grid-duties",
+                "household-links"
+            ]
+        );
     }
 
     #[test]

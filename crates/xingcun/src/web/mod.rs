@@ -4,6 +4,8 @@
 pub mod cookies;
 pub mod i18n;
 pub mod list;
+pub mod qr;
+pub mod rate_limit;
 pub mod static_files;
 pub mod templates;
 
@@ -75,8 +77,10 @@ pub fn render(state: &AppState, ctx: &Ctx, template: &str, page: Value) -> AppRe
         context! {
             username => u.username, display_name => u.display_name, role => u.role.label(),
             org_name => u.org_name, org_code => u.org_code,
-            manage_users => u.can(Permission::ManageUsers),
+            manage_users => u.can(Permission::ListUsers),
+            second_factor => u.role.needs_second_factor(),
             read_audit => u.can(Permission::ReadAudit),
+            district_records => u.can(Permission::WriteData) && u.scope.prefix().len() <= 6,
         }
     });
     let full = context! {
@@ -375,11 +379,36 @@ pub async fn require_fresh_password(req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let allowed = path == "/account/password"
         || path == "/logout"
+        || path == "/login/totp"
+        || path == "/account/totp"
         || path.starts_with("/static/")
         || path.starts_with("/lang/")
         || path.starts_with("/api/");
     if must && !allowed {
         return Redirect::to("/account/password").into_response();
+    }
+    next.run(req).await
+}
+
+/// Keeps a session whose TOTP code is still due (administrator roles, see
+/// [`crate::accounts::Role::needs_second_factor`]) on the code or enrolment page: any other
+/// page redirects there, and the API answers 401.
+pub async fn require_second_factor(req: Request, next: Next) -> Response {
+    let pending = req
+        .extensions()
+        .get::<CurrentUser>()
+        .is_some_and(|u| u.second_factor_pending && !u.via_token);
+    let path = req.uri().path();
+    let allowed = path == "/login/totp"
+        || path == "/account/totp"
+        || path == "/logout"
+        || path.starts_with("/static/")
+        || path.starts_with("/lang/");
+    if pending && !allowed {
+        if path.starts_with("/api/") {
+            return AppError::Unauthenticated.into_response();
+        }
+        return Redirect::to("/login/totp").into_response();
     }
     next.run(req).await
 }

@@ -24,6 +24,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/partials/form.html"),
     ),
     (
+        "partials/charts.html",
+        include_str!("../../templates/partials/charts.html"),
+    ),
+    (
         "pages/login.html",
         include_str!("../../templates/pages/login.html"),
     ),
@@ -56,12 +60,48 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/pages/user_form.html"),
     ),
     (
+        "pages/totp_code.html",
+        include_str!("../../templates/pages/totp_code.html"),
+    ),
+    (
+        "pages/totp_enrol.html",
+        include_str!("../../templates/pages/totp_enrol.html"),
+    ),
+    (
         "pages/password.html",
         include_str!("../../templates/pages/password.html"),
     ),
     (
         "pages/list.html",
         include_str!("../../templates/pages/list.html"),
+    ),
+    (
+        "pages/demand.html",
+        include_str!("../../templates/pages/demand.html"),
+    ),
+    (
+        "pages/demand_form.html",
+        include_str!("../../templates/pages/demand_form.html"),
+    ),
+    (
+        "pages/todo.html",
+        include_str!("../../templates/pages/todo.html"),
+    ),
+    (
+        "pages/public_village.html",
+        include_str!("../../templates/pages/public_village.html"),
+    ),
+    (
+        "pages/public_poster.html",
+        include_str!("../../templates/pages/public_poster.html"),
+    ),
+    (
+        "pages/public_track.html",
+        include_str!("../../templates/pages/public_track.html"),
+    ),
+    (
+        "pages/deadlines.html",
+        include_str!("../../templates/pages/deadlines.html"),
     ),
     (
         "pages/registry_people.html",
@@ -98,6 +138,34 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "pages/indicators_detail.html",
         include_str!("../../templates/pages/indicators_detail.html"),
+    ),
+    (
+        "pages/reports.html",
+        include_str!("../../templates/pages/reports.html"),
+    ),
+    (
+        "pages/report_form.html",
+        include_str!("../../templates/pages/report_form.html"),
+    ),
+    (
+        "partials/report_document.html",
+        include_str!("../../templates/partials/report_document.html"),
+    ),
+    (
+        "pages/outreach_coverage.html",
+        include_str!("../../templates/pages/outreach_coverage.html"),
+    ),
+    (
+        "pages/outreach_end.html",
+        include_str!("../../templates/pages/outreach_end.html"),
+    ),
+    (
+        "pages/my_households.html",
+        include_str!("../../templates/pages/my_households.html"),
+    ),
+    (
+        "pages/my_visit.html",
+        include_str!("../../templates/pages/my_visit.html"),
     ),
 ];
 

@@ -187,9 +187,9 @@ pub async fn plan(
                 load::party_members(pool, crypto, &valid_ids(&keys, opts)).await?
             }
             SheetId::Cadres => load::cadre_posts(pool, crypto, &valid_ids(&keys, opts)).await?,
-            _ => super::outreach::existing(pool, crypto, d.sheet).await?,
+            _ => super::outreach::existing(pool, crypto, d.sheet, &keys).await?,
         };
-        let items = merge(d, &existing, problems);
+        let mut items = merge(d, &existing, problems);
         match d.sheet.id {
             SheetId::OrgUnits => check_org_units(d, &items, &mut world, problems),
             SheetId::Households => check_households(d, &items, &mut world, problems),
@@ -202,6 +202,11 @@ pub async fn plan(
             }
             SheetId::Cadres => {
                 check_cadres(pool, crypto, d, &items, &mut world, opts, problems).await?
+            }
+            SheetId::Demands => {
+                let deadlines = crate::demands::deadlines::load(pool).await?;
+                fill_deadlines(&mut items, &deadlines);
+                check_demands(pool, crypto, d, &items, &mut world, opts, problems).await?
             }
             _ => {
                 check_outreach(pool, crypto, d, &items, &plans, &mut world, opts, problems).await?
@@ -976,6 +981,7 @@ fn check_within(
             SheetId::HouseholdLinks | SheetId::Visits => values[1]
                 .as_ref()
                 .and_then(|h| world.households.get(h).cloned()),
+            SheetId::Demands => values[1].clone(),
         }
     };
     for it in items {
@@ -1426,5 +1432,164 @@ async fn check_outreach(
         }
     }
     problems.extend(new_problems);
+    Ok(())
+}
+
+/// 办理时限 left empty is filled once by the deadline rule; a stored one is kept, so a later
+/// change of 类别 does not move it.
+fn fill_deadlines(items: &mut [Item], deadlines: &crate::demands::deadlines::Deadlines) {
+    use xingcun_domain::enums::DemandCategory;
+    let (reg, cat, due) = (8, 5, 10);
+    for it in items.iter_mut() {
+        if it.values[due].is_some() {
+            continue;
+        }
+        if let Some((_, old)) = &it.existing
+            && old[due].is_some()
+        {
+            it.values[due] = old[due].clone();
+            continue;
+        }
+        let Some(registered) = it.get(reg).and_then(|d| d.parse::<NaiveDate>().ok()) else {
+            continue;
+        };
+        let category = it.get(cat).and_then(DemandCategory::from_code);
+        it.values[due] = Some(deadlines.deadline(registered, category).to_string());
+    }
+}
+
+/// 诉求: the unit and household, the people named, and the dates and results that each state
+/// requires (shared/spec/workbook.md).
+async fn check_demands(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    d: &SheetData,
+    items: &[Item],
+    world: &mut World,
+    opts: &Options,
+    problems: &mut Vec<Problem>,
+) -> Result<(), sqlx::Error> {
+    use xingcun_domain::enums::{DemandStatus, Satisfaction};
+    let s = &sheets::DEMANDS;
+    let [org, hh, reporter, content, registered, accepted, due, status, concluded, outcome, verdict, handler_org, handler] =
+        [
+            "所属区划编码",
+            "户编号",
+            "反映人身份证号",
+            "内容",
+            "登记日期",
+            "受理日期",
+            "办理时限",
+            "状态",
+            "办结日期",
+            "办理结果",
+            "满意度",
+            "承办单位编码",
+            "承办人身份证号",
+        ]
+        .map(|h| ix(s, h));
+    let _ = content;
+    for col in [reporter, handler] {
+        resolve_people_at(pool, crypto, items, col, world, opts).await?;
+    }
+    let unknown: Vec<String> = items
+        .iter()
+        .filter_map(|it| it.get(hh))
+        .filter(|h| !world.households.contains_key(*h))
+        .map(str::to_string)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    for r in load::select_in(
+        pool,
+        "SELECT household_no, org_code FROM household WHERE household_no IN",
+        &unknown,
+    )
+    .await?
+    {
+        world.households.insert(r.try_get(0)?, r.try_get(1)?);
+    }
+    let header = |c: usize| s.columns[c].header;
+    for it in items {
+        let p = |col: usize, msg: String| d.problem(it.row, Some(col), it.get(col), msg);
+        // The unit: a village, a community or a grid; the household in or under it.
+        if let Some(code) = it.get(org) {
+            match world.orgs.get(code) {
+                Some((k, prefix)) if k.is_village() || *k == OrgKind::Grid => {
+                    if let Some(h) = it.get(hh) {
+                        match world.households.get(h) {
+                            None => problems.push(p(
+                                hh,
+                                format!("户编号 {h} 不存在（户表和系统中都没有）"),
+                            )),
+                            Some(at) if !at.starts_with(prefix.as_str()) => problems.push(p(
+                                hh,
+                                format!("户 {h} 不在 {code} 及其下级网格内"),
+                            )),
+                            Some(_) => {}
+                        }
+                    }
+                }
+                Some(_) => problems.push(p(org, format!("{code} 不是行政村、社区或网格"))),
+                None => problems.push(p(org, format!("区划编码 {code} 不存在"))),
+            }
+        }
+        for col in [reporter, handler] {
+            if it.get(col).is_some() {
+                check_person_ref_at(d, it, col, world, opts, problems);
+            }
+        }
+        if let Some(code) = it.get(handler_org)
+            && !world.orgs.contains_key(code)
+        {
+            problems.push(p(handler_org, format!("区划编码 {code} 不存在")));
+        }
+        let state = it.get(status).and_then(DemandStatus::from_code);
+        let reg = it.get(registered);
+        // Dates in order: 登记 ≤ 受理 ≤ 办结, 登记 ≤ 办理时限.
+        for (later, earlier) in [(accepted, registered), (due, registered), (concluded, accepted)] {
+            if let (Some(a), Some(b)) = (it.get(later), it.get(earlier))
+                && a < b
+            {
+                problems.push(p(later, format!("{}不能早于{}（{b}）", header(later), header(earlier))));
+            }
+        }
+        let _ = reg;
+        let Some(state) = state else { continue };
+        if state != DemandStatus::Pending && it.get(accepted).is_none() {
+            problems.push(p(accepted, format!("状态为{}时须填写受理日期", state.label())));
+        }
+        let done = matches!(state, DemandStatus::Concluded | DemandStatus::Closed);
+        match (done, it.get(concluded).is_some()) {
+            (true, false) => {
+                problems.push(p(concluded, format!("状态为{}时须填写办结日期", state.label())))
+            }
+            (false, true) => problems.push(p(
+                concluded,
+                format!("状态为{}时办结日期应为空", state.label()),
+            )),
+            _ => {}
+        }
+        let has_end = it.get(concluded).is_some();
+        if has_end && it.get(outcome).is_none() {
+            problems.push(p(outcome, "填写办结日期时须填写办理结果".into()));
+        }
+        if !has_end && it.get(outcome).is_some() {
+            problems.push(p(outcome, "办理结果只随办结日期填写".into()));
+        }
+        if !has_end && it.get(verdict).is_some() {
+            problems.push(p(verdict, "满意度只随办结日期填写".into()));
+        }
+        if state == DemandStatus::Closed {
+            match it.get(verdict).and_then(Satisfaction::from_code) {
+                None => problems.push(p(verdict, "状态为已关闭时须填写满意度".into())),
+                Some(Satisfaction::Dissatisfied) => problems.push(p(
+                    verdict,
+                    "群众不满意的诉求不能关闭，应重新办理".into(),
+                )),
+                Some(_) => {}
+            }
+        }
+    }
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! The outreach sheets (工作队, 工作队成员, 包村, 驻村, 入网, 联户, 走访): how each column is stored,
-//! so one loader, one writer and one exporter serve all seven.
+//! The outreach sheets (工作队, 工作队成员, 包村, 驻村, 入网, 联户, 走访) and the demands they
+//! collect (诉求): how each column is stored, so one loader, one writer and one exporter serve
+//! all eight.
 
 use std::collections::HashMap;
 
@@ -27,15 +28,22 @@ enum Src {
     Household,
     /// `team_id` (the cell is a 工作队编号).
     Team,
+    /// An optional `household_id` column (the cell is a 户编号); the org unit is its own column.
+    OptHousehold(&'static str),
+    /// An optional person column (the cell is an ID number).
+    OptPerson(&'static str),
 }
 
 struct Table {
     table: &'static str,
     cols: &'static [Src],
+    /// Columns set on insert only, with their values.
+    on_insert: &'static [(&'static str, &'static str)],
 }
 
 fn table_of(id: SheetId) -> Option<Table> {
     use Src::*;
+    let mut on_insert: &'static [(&'static str, &'static str)] = &[];
     let (table, cols): (&'static str, &'static [Src]) = match id {
         SheetId::WorkTeams => (
             "work_team",
@@ -82,9 +90,38 @@ fn table_of(id: SheetId) -> Option<Table> {
                 Col("notes"),
             ],
         ),
+        SheetId::Demands => {
+            on_insert = &[("channel", "workbook")];
+            (
+                "demand",
+                &[
+                    Col("demand_no"),
+                    Col("org_code"),
+                    OptHousehold("household_id"),
+                    OptPerson("reporter_id"),
+                    Col("source"),
+                    Col("category"),
+                    Col("field"),
+                    Col("content"),
+                    Col("registered_on"),
+                    Col("accepted_on"),
+                    Col("deadline_on"),
+                    Col("status"),
+                    Col("concluded_on"),
+                    Col("outcome"),
+                    Col("satisfaction"),
+                    Col("handler_org_code"),
+                    OptPerson("handler_id"),
+                ],
+            )
+        }
         _ => return None,
     };
-    Some(Table { table, cols })
+    Some(Table {
+        table,
+        cols,
+        on_insert,
+    })
 }
 
 /// Whether the sheet is one of the outreach sheets.
@@ -105,6 +142,32 @@ pub async fn records(
     pool: &AnyPool,
     crypto: &dyn CryptoProvider,
     sheet: &Sheet,
+) -> Result<Vec<Record>, sqlx::Error> {
+    records_where(pool, crypto, sheet, None).await
+}
+
+/// The stored records of a sheet keyed by one text column, for these keys only (a workbook of
+/// ten demands does not load a million).
+pub async fn records_with_keys(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    sheet: &Sheet,
+    keys: &[String],
+) -> Result<Vec<Record>, sqlx::Error> {
+    records_where(pool, crypto, sheet, Some(keys)).await
+}
+
+/// Whether a sheet's key is one text column, so [`records_with_keys`] serves it.
+pub fn keyed_by_text(sheet: &Sheet) -> bool {
+    sheet.key.len() == 1
+        && table_of(sheet.id).is_some_and(|t| matches!(t.cols[sheet.key[0]], Src::Col(_)))
+}
+
+async fn records_where(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    sheet: &Sheet,
+    keys: Option<&[String]>,
 ) -> Result<Vec<Record>, sqlx::Error> {
     let Some(t) = table_of(sheet.id) else {
         return Ok(Vec::new());
@@ -134,6 +197,14 @@ pub async fn records(
                 joins.push_str(&format!(" JOIN work_team w{i} ON w{i}.id = t.team_id"));
                 org = Some(format!("w{i}.org_code"));
             }
+            Src::OptHousehold(c) => {
+                sel.push(format!("h{i}.household_no"));
+                joins.push_str(&format!(" LEFT JOIN household h{i} ON h{i}.id = t.{c}"));
+            }
+            Src::OptPerson(c) => {
+                sel.push(format!("p{i}.id_enc"));
+                joins.push_str(&format!(" LEFT JOIN person p{i} ON p{i}.id = t.{c}"));
+            }
         }
     }
     sel.push(org.unwrap_or_else(|| "NULL".into()));
@@ -143,14 +214,26 @@ pub async fn records(
     } else {
         "CAST(0 AS BIGINT)".into()
     });
-    let sql = format!(
-        "SELECT {} FROM {} t{joins} ORDER BY t.id",
-        sel.join(", "),
-        t.table
-    );
-    let rows: Vec<AnyRow> = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .fetch_all(pool)
-        .await?;
+    let rows: Vec<AnyRow> = match (keys, t.cols[sheet.key[0]]) {
+        (Some(keys), Src::Col(key_col)) => {
+            let head = format!(
+                "SELECT {} FROM {} t{joins} WHERE t.{key_col} IN",
+                sel.join(", "),
+                t.table
+            );
+            super::load::select_in(pool, &head, keys).await?
+        }
+        _ => {
+            let sql = format!(
+                "SELECT {} FROM {} t{joins} ORDER BY t.id",
+                sel.join(", "),
+                t.table
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .fetch_all(pool)
+                .await?
+        }
+    };
     let n = t.cols.len();
     rows.iter()
         .map(|r| {
@@ -161,6 +244,9 @@ pub async fn records(
                     Src::Person => {
                         personal::open(crypto, &r.try_get::<String, _>(i + 1)?, AAD_PERSON_ID)
                     }
+                    Src::OptPerson(_) => r
+                        .try_get::<Option<String>, _>(i + 1)?
+                        .and_then(|enc| personal::open(crypto, &enc, AAD_PERSON_ID)),
                     _ => r.try_get(i + 1)?,
                 });
             }
@@ -175,14 +261,20 @@ pub async fn records(
         .collect()
 }
 
-/// Stored records keyed as the sheet keys them.
+/// Stored records keyed as the sheet keys them (those with these keys when the sheet's key is
+/// one text column; every record otherwise).
 pub async fn existing(
     pool: &AnyPool,
     crypto: &dyn CryptoProvider,
     sheet: &Sheet,
+    keys: &[String],
 ) -> Result<Existing, sqlx::Error> {
-    Ok(records(pool, crypto, sheet)
-        .await?
+    let recs = if keyed_by_text(sheet) {
+        records_with_keys(pool, crypto, sheet, keys).await?
+    } else {
+        records(pool, crypto, sheet).await?
+    };
+    Ok(recs
         .into_iter()
         .map(|r| (super::check::key_of(sheet, &r.values), (r.id, r.values)))
         .collect())
@@ -197,19 +289,25 @@ pub async fn apply(
 ) -> anyhow::Result<Vec<Option<String>>> {
     let t = table_of(sheet.id).ok_or_else(|| anyhow::anyhow!("not an outreach sheet"))?;
     let pos = |want: fn(&Src) -> bool| t.cols.iter().position(want);
-    let person_i = pos(|c| matches!(c, Src::Person));
     let hh_i = pos(|c| matches!(c, Src::Household));
     let team_i = pos(|c| matches!(c, Src::Team));
     let org_i = pos(|c| matches!(c, Src::Col("org_code")));
-    let persons = match person_i {
-        Some(i) => {
-            let ids: Vec<&str> = items
-                .iter()
-                .map(|it| it.get(i).unwrap_or_default())
-                .collect();
-            person_ids(tx, crypto, &ids).await?
-        }
-        None => HashMap::new(),
+    // Every column that names a person, required or not.
+    let person_cols: Vec<usize> = t
+        .cols
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c, Src::Person | Src::OptPerson(_)))
+        .map(|(i, _)| i)
+        .collect();
+    let persons = if person_cols.is_empty() {
+        HashMap::new()
+    } else {
+        let ids: Vec<&str> = items
+            .iter()
+            .flat_map(|it| person_cols.iter().filter_map(|i| it.get(*i)))
+            .collect();
+        person_ids(tx, crypto, &ids).await?
     };
     let lookup = |col: Option<usize>| -> Vec<String> {
         col.map(|i| {
@@ -223,11 +321,14 @@ pub async fn apply(
         })
         .unwrap_or_default()
     };
+    let opt_hh_i = pos(|c| matches!(c, Src::OptHousehold(_)));
+    let mut hh_nos = lookup(hh_i);
+    hh_nos.extend(lookup(opt_hh_i));
     let mut households: HashMap<String, (i64, String)> = HashMap::new();
     for r in select_in_on(
         tx,
         "SELECT household_no, id, org_code FROM household WHERE household_no IN",
-        &lookup(hh_i),
+        &hh_nos,
     )
     .await?
     {
@@ -251,6 +352,7 @@ pub async fn apply(
             Src::Person => "person_id",
             Src::Household => "household_id",
             Src::Team => "team_id",
+            Src::OptHousehold(c) | Src::OptPerson(c) => *c,
         })
         .collect();
     if hh_i.is_some() {
@@ -286,6 +388,23 @@ pub async fn apply(
                     org = Some(w.1.clone());
                     Val::I(Some(w.0))
                 }
+                Src::OptHousehold(_) => Val::I(match v {
+                    Some(no) => Some(
+                        households
+                            .get(no)
+                            .ok_or_else(|| anyhow::anyhow!("household missing"))?
+                            .0,
+                    ),
+                    None => None,
+                }),
+                Src::OptPerson(_) => Val::I(match v {
+                    Some(id) => Some(
+                        *persons
+                            .get(id)
+                            .ok_or_else(|| anyhow::anyhow!("person missing"))?,
+                    ),
+                    None => None,
+                }),
             });
         }
         if hh_i.is_some() {
@@ -297,11 +416,15 @@ pub async fn apply(
             None => {
                 vals.push(Val::I(Some(now)));
                 vals.push(Val::I(Some(now)));
+                for (_, v) in t.on_insert {
+                    vals.push(Val::T(Some(v.to_string())));
+                }
                 inserts.push(vals);
             }
         }
     }
     cols.extend_from_slice(&["created_at", "updated_at"]);
+    cols.extend(t.on_insert.iter().map(|(c, _)| *c));
     insert_many(tx, t.table, &cols, inserts).await?;
     Ok(orgs)
 }

@@ -3,9 +3,10 @@
 
 use xingcun_domain::division::OrgKind;
 use xingcun_domain::enums::{
-    CadreCategory, DeregistrationReason, Education, Ethnicity, LeaveReason, MemberCategory,
-    MemberStatus, MonitorType, PartyOrgKind, PoliticalStatus, Relation, ResidenceStatus, Sex,
-    StationRole, TeamRole,
+    CadreCategory, DemandCategory, DemandField, DemandSource, DemandStatus, DeregistrationReason,
+    Education, Ethnicity, LeaveReason, MemberCategory, MemberStatus, MonitorType, Outcome,
+    PartyOrgKind, PoliticalStatus, Relation, ResidenceStatus, Satisfaction, Sex, StationRole,
+    TeamRole,
 };
 
 /// How a column's cells are read and written.
@@ -47,6 +48,12 @@ pub enum EnumKind {
     CadreCategory,
     TeamRole,
     StationRole,
+    DemandSource,
+    DemandCategory,
+    DemandField,
+    DemandStatus,
+    Outcome,
+    Satisfaction,
 }
 
 impl EnumKind {
@@ -77,6 +84,12 @@ impl EnumKind {
             EnumKind::CadreCategory => p(CadreCategory::parse(s), CadreCategory::code),
             EnumKind::TeamRole => p(TeamRole::parse(s), TeamRole::code),
             EnumKind::StationRole => p(StationRole::parse(s), StationRole::code),
+            EnumKind::DemandSource => p(DemandSource::parse(s), DemandSource::code),
+            EnumKind::DemandCategory => p(DemandCategory::parse(s), DemandCategory::code),
+            EnumKind::DemandField => p(DemandField::parse(s), DemandField::code),
+            EnumKind::DemandStatus => p(DemandStatus::parse(s), DemandStatus::code),
+            EnumKind::Outcome => p(Outcome::parse(s), Outcome::code),
+            EnumKind::Satisfaction => p(Satisfaction::parse(s), Satisfaction::code),
         }
     }
 
@@ -105,6 +118,12 @@ impl EnumKind {
             EnumKind::CadreCategory => CadreCategory::from_code(code).map(CadreCategory::label),
             EnumKind::TeamRole => TeamRole::from_code(code).map(TeamRole::label),
             EnumKind::StationRole => StationRole::from_code(code).map(StationRole::label),
+            EnumKind::DemandSource => DemandSource::from_code(code).map(DemandSource::label),
+            EnumKind::DemandCategory => DemandCategory::from_code(code).map(DemandCategory::label),
+            EnumKind::DemandField => DemandField::from_code(code).map(DemandField::label),
+            EnumKind::DemandStatus => DemandStatus::from_code(code).map(DemandStatus::label),
+            EnumKind::Outcome => Outcome::from_code(code).map(Outcome::label),
+            EnumKind::Satisfaction => Satisfaction::from_code(code).map(Satisfaction::label),
         }
     }
 
@@ -127,6 +146,12 @@ impl EnumKind {
             EnumKind::CadreCategory => CadreCategory::LABELS,
             EnumKind::TeamRole => TeamRole::LABELS,
             EnumKind::StationRole => StationRole::LABELS,
+            EnumKind::DemandSource => DemandSource::LABELS,
+            EnumKind::DemandCategory => DemandCategory::LABELS,
+            EnumKind::DemandField => DemandField::LABELS,
+            EnumKind::DemandStatus => DemandStatus::LABELS,
+            EnumKind::Outcome => Outcome::LABELS,
+            EnumKind::Satisfaction => Satisfaction::LABELS,
         }
     }
 }
@@ -184,6 +209,7 @@ pub enum SheetId {
     GridDuties,
     HouseholdLinks,
     Visits,
+    Demands,
 }
 
 /// A sheet: its name, its columns (the key's columns first) and how many columns form the key.
@@ -466,6 +492,31 @@ pub static VISITS: Sheet = Sheet {
     key: &[0],
 };
 
+pub static DEMANDS: Sheet = Sheet {
+    id: SheetId::Demands,
+    name: "诉求",
+    columns: &[
+        col("诉求编号", true, Ident, "全区唯一"),
+        col("所属区划编码", true, Ident, "行政村、社区或网格；填户编号时须为该户所在单位或其上级"),
+        col("户编号", false, Ident, ""),
+        col("反映人身份证号", false, IdNumber, ""),
+        col("来源", false, Enum(E::DemandSource), "走访收集/来电/来访/网格上报/12345转办/其他"),
+        col("类别", false, Enum(E::DemandCategory), "急/难/愁/盼"),
+        col("领域", false, Enum(E::DemandField), ""),
+        col("内容", true, Multiline, ""),
+        col("登记日期", true, Date, ""),
+        col("受理日期", false, Date, "状态为待受理以外时必填；不早于登记日期"),
+        col("办理时限", false, Date, "为空时按类别的工作日数自动填写"),
+        col("状态", true, Enum(E::DemandStatus), "待受理/办理中/已办结/已关闭"),
+        col("办结日期", false, Date, "已办结、已关闭时必填，其他状态为空"),
+        col("办理结果", false, Enum(E::Outcome), "与办结日期同填"),
+        col("满意度", false, Enum(E::Satisfaction), "只随办结日期填写；已关闭时必填且不能为不满意"),
+        col("承办单位编码", false, Ident, ""),
+        col("承办人身份证号", false, IdNumber, ""),
+    ],
+    key: &[0],
+};
+
 /// Every sheet in the order they are imported (references point backwards).
 pub static SHEETS: &[&Sheet] = &[
     &ORG_UNITS,
@@ -481,6 +532,7 @@ pub static SHEETS: &[&Sheet] = &[
     &GRID_DUTIES,
     &HOUSEHOLD_LINKS,
     &VISITS,
+    &DEMANDS,
 ];
 
 /// The sheet with this name, if it is one of ours.

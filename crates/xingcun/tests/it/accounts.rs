@@ -36,7 +36,7 @@ async fn a_form_without_its_csrf_token_is_refused() {
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(res.text.contains("表单已失效"));
-    let mut admin = app.signed_in("admin").await;
+    let mut admin = app.signed_in("xitong").await;
     let forged = admin
         .post_form_raw(
             "/admin/users/new",
@@ -85,7 +85,7 @@ async fn an_idle_session_expires() {
 #[tokio::test]
 async fn a_new_account_must_change_its_password_first() {
     let app = TestApp::new().await;
-    let mut admin = app.signed_in("admin").await;
+    let mut admin = app.signed_in("xitong").await;
     let made = admin
         .post_form(
             "/admin/users/new",
@@ -99,6 +99,9 @@ async fn a_new_account_must_change_its_password_first() {
         )
         .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+    // The system administrator's account has no rights until the security administrator
+    // assigns its role.
+    crate::security::assign_role(&app, "wangwu", "township_user", "990101003000").await;
     let mut c = app.client();
     assert_eq!(
         c.login("wangwu", "First-pass-26").await.status,
@@ -138,7 +141,7 @@ async fn a_new_account_must_change_its_password_first() {
 #[tokio::test]
 async fn the_user_form_shows_errors_inline_and_keeps_input() {
     let app = TestApp::new().await;
-    let mut admin = app.signed_in("admin").await;
+    let mut admin = app.signed_in("xitong").await;
     let res = admin
         .post_form(
             "/admin/users/new",
@@ -159,7 +162,7 @@ async fn the_user_form_shows_errors_inline_and_keeps_input() {
 #[tokio::test]
 async fn a_stale_user_edit_gets_a_conflict() {
     let app = TestApp::new().await;
-    let mut admin = app.signed_in("admin").await;
+    let mut admin = app.signed_in("xitong").await;
     let id = xingcun::accounts::find_user_id(&app.db().pool, "chakan")
         .await
         .unwrap()

@@ -93,7 +93,7 @@ impl TestApp {
         }
     }
 
-    /// A client signed in as a demo account.
+    /// A client signed in as a demo account (administrators: with the demo TOTP code too).
     pub async fn signed_in(&self, username: &str) -> Client {
         let mut c = self.client();
         let res = c.login(username, PASSWORD).await;
@@ -103,7 +103,23 @@ impl TestApp {
             "sign-in of {username}: {}",
             res.text
         );
+        if res.location().starts_with("/login/totp") {
+            let res = self.pass_second_factor(&mut c, username).await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "TOTP of {username}: {}", res.text);
+        }
         c
+    }
+
+    /// Posts the current demo TOTP code for `username`. A code is accepted once, so the stored
+    /// last-used step is cleared first: tests sign the same account in many times a minute.
+    pub async fn pass_second_factor(&self, c: &mut Client, username: &str) -> Res {
+        sqlx::query("UPDATE app_user SET totp_last_step = 0 WHERE username = $1")
+            .bind(username.to_string())
+            .execute(&self.db().pool)
+            .await
+            .expect("clear the last TOTP step");
+        c.post_form("/login/totp", &[("code", &demo_totp_code())])
+            .await
     }
 
     pub fn db(&self) -> &Db {
@@ -287,7 +303,14 @@ impl Client {
         } else {
             "/login"
         };
-        let res = self.get(page).await;
+        let mut res = self.get(page).await;
+        // A session still waiting for its TOTP code, or one being enrolled, is sent on.
+        for _ in 0..3 {
+            if !res.status.is_redirection() {
+                break;
+            }
+            res = self.get(&res.location()).await;
+        }
         extract_csrf(&res.text).unwrap_or_default()
     }
 
@@ -296,6 +319,15 @@ impl Client {
         self.post_form("/login", &[("username", username), ("password", password)])
             .await
     }
+}
+
+/// The demo administrators' TOTP code now.
+pub fn demo_totp_code() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    xingcun_crypto::totp::code_at(xingcun::demo::DEMO_TOTP_SECRET, now).expect("demo secret")
 }
 
 pub fn extract_csrf(html: &str) -> Option<String> {

@@ -5,12 +5,17 @@ mod harness;
 
 mod accounts;
 mod backup;
+mod crash;
+mod dashboard;
 mod foundation;
 mod imports;
 mod indicators;
 mod outreach;
+mod outreach_pages;
 mod registry_fixture;
 mod registry_forms;
 mod registry_pages;
+mod reports;
 mod scope;
+mod security;
 mod workbook;

@@ -149,9 +149,9 @@ fn member_table(members: &[HouseholdMember]) -> Table {
 
 /// `GET /households/{id}`: the household's fields and its members.
 ///
-/// Extension point: the household's visits (走访) and demands (诉求) belong on this page when
-/// those modules land — each adds one storage call here and one `<section>` in
-/// `registry_household.html`. Until then the page shows only what exists.
+/// Extension point: each module adds one storage call here and one `<section>` in
+/// `registry_household.html` — the outreach part (linked party members and visits) is there;
+/// demands (诉求) join it when they land.
 pub async fn show_household(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -162,6 +162,13 @@ pub async fn show_household(
     let pool = &state.db().pool;
     let household = households::get(pool, &user.scope, id).await?;
     let members = households::members(pool, &user.scope, id).await?;
+    let (links, visits) = crate::outreach::records::household_outreach(
+        pool,
+        &user.scope,
+        id.0,
+        crate::dates::today(),
+    )
+    .await?;
     let phone = personal_value(
         &state,
         &user,
@@ -170,6 +177,14 @@ pub async fn show_household(
         AAD_HOUSEHOLD_PHONE,
     );
     let crumbs = crumbs(("农户", "/households"), Some(&household.item.household_no));
+    let link_href = user.can(Permission::WriteData).then(|| {
+        format!(
+            "{}?{}={}",
+            form_of(SheetId::HouseholdLinks).new_href(),
+            crate::web::urlencode("户编号"),
+            crate::web::urlencode(&household.item.household_no)
+        )
+    });
     let edit_href = user
         .can(Permission::WriteData)
         .then(|| form_of(SheetId::Households).edit_href(&household.item.household_no));
@@ -184,6 +199,9 @@ pub async fn show_household(
             crumbs => crumbs,
             edit_href => edit_href,
             members => member_table(&members),
+            links => links,
+            visits => visits,
+            link_href => link_href,
         },
     )?
     .into_response())

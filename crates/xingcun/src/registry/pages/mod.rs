@@ -14,7 +14,7 @@ pub mod people;
 use sqlx::AnyPool;
 
 use super::search::Search;
-use crate::accounts::{CurrentUser, Permission};
+use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::error::AppResult;
 use crate::org::OrgFilter;
@@ -44,7 +44,7 @@ fn crumbs(list: (&str, &str), record: Option<&str>) -> Vec<Crumb> {
 
 /// The org units a list can be narrowed to: the user's subtree down to villages, and the grids
 /// too when the subtree is one village (else they would be hundreds). Indented by depth.
-async fn org_options(pool: &AnyPool, scope: &Scope) -> AppResult<Vec<(String, String)>> {
+pub(crate) async fn org_options(pool: &AnyPool, scope: &Scope) -> AppResult<Vec<(String, String)>> {
     let units = crate::org::list(pool, scope, &OrgFilter::default(), 0, 100_000).await?;
     let top = units.iter().map(|u| u.kind().level()).min().unwrap_or(0);
     let with_grids = top >= 2;
@@ -59,7 +59,7 @@ async fn org_options(pool: &AnyPool, scope: &Scope) -> AppResult<Vec<(String, St
 }
 
 /// (code, label) pairs for a drop-down.
-fn options<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
+pub(crate) fn options<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
     pairs
         .into_iter()
         .map(|(c, l)| (c.to_string(), l.to_string()))
@@ -77,19 +77,14 @@ fn link_query(filters: &[Filter], search: &Search) -> String {
     }
 }
 
-/// A personal identifier as a detail page shows it: opened for a role with `SeePersonalData`,
-/// otherwise (or if it does not open) the stored mask.
+/// A personal identifier as a detail page shows it: always the stored mask. Seeing one
+/// unmasked takes a reason and leaves an access-log row (`people::reveal`).
 fn personal_value(
-    state: &AppState,
-    user: &CurrentUser,
-    enc: Option<&str>,
+    _state: &AppState,
+    _user: &CurrentUser,
+    _enc: Option<&str>,
     masked: Option<&str>,
-    aad: &[u8],
+    _aad: &[u8],
 ) -> Option<String> {
-    if user.can(Permission::SeePersonalData)
-        && let Some(plain) = enc.and_then(|e| super::personal::open(state.crypto(), e, aad))
-    {
-        return Some(plain);
-    }
     masked.map(str::to_string)
 }

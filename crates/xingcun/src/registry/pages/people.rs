@@ -220,34 +220,96 @@ fn posts_table(posts: &[CadrePostItem], editable: bool) -> Table {
     t
 }
 
-/// `GET /people/{id}`: the person's fields (ID and phone opened for those allowed), household,
-/// party membership and posts, past ones included.
+/// `GET /people/{id}`: the person's fields (ID and phone masked; a role with
+/// `SeePersonalData` may unmask one with a reason, see [`person_page`]), household, party
+/// membership and posts, past ones included.
 pub async fn show_person(
     State(state): State<AppState>,
     ctx: Ctx,
     user: CurrentUser,
     Path(id): Path<PersonId>,
 ) -> AppResult<Response> {
+    person_page(&state, &ctx, &user, id.0, None).await
+}
+
+/// One personal field of a person in scope, unmasked, after writing the access-log row that
+/// names who, whose, which field and why. `None` when the person has no such value.
+pub async fn reveal(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    field: &str,
+    reason: &str,
+) -> AppResult<Option<String>> {
+    user.require(Permission::SeePersonalData)?;
+    let person = people::get(&state.db().pool, &user.scope, PersonId(id)).await?;
+    let (enc, aad) = match field {
+        "id_number" => (Some(person.id_enc()), AAD_PERSON_ID),
+        "phone" => (person.phone_enc(), AAD_PERSON_PHONE),
+        _ => return Err(crate::error::AppError::BadRequest("未知字段".into())),
+    };
+    let Some(enc) = enc else { return Ok(None) };
+    crate::security::record_access(
+        state.db(),
+        user,
+        &crate::security::Access {
+            subject: "person",
+            subject_key: &id.to_string(),
+            subject_name: &person.item.name,
+            field,
+            reason,
+            org_code: Some(&person.item.org_code),
+        },
+    )
+    .await?;
+    Ok(crate::registry::personal::open(state.crypto(), enc, aad))
+}
+
+/// The person page; `reveal` = (field, reason) unmasks that one field (access-logged).
+pub async fn person_page(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &CurrentUser,
+    id: i64,
+    reveal_field: Option<(&str, &str)>,
+) -> AppResult<Response> {
+    let id = PersonId(id);
+    let (state, ctx, user) = (state, ctx, user);
     user.require(Permission::ReadData)?;
     let pool = &state.db().pool;
     let today = dates::today();
     let person = people::get(pool, &user.scope, id).await?;
     let membership = party::membership_of(pool, &user.scope, id, today).await?;
     let posts = cadres::posts_of(pool, &user.scope, id, today).await?;
-    let id_number = personal_value(
-        &state,
-        &user,
+    let mut id_number = personal_value(
+        state,
+        user,
         Some(person.id_enc()),
         Some(&person.item.id_masked),
         AAD_PERSON_ID,
     );
-    let phone = personal_value(
-        &state,
-        &user,
+    let mut phone = personal_value(
+        state,
+        user,
         person.phone_enc(),
         person.item.phone_masked.as_deref(),
         AAD_PERSON_PHONE,
     );
+    let mut reveal_error = None;
+    let mut revealed = None;
+    if let Some((field, reason)) = reveal_field {
+        match reveal(state, user, id.0, field, reason).await {
+            Ok(value) => {
+                revealed = Some(field.to_string());
+                match field {
+                    "id_number" => id_number = value.or(id_number),
+                    _ => phone = value.or(phone),
+                }
+            }
+            Err(crate::error::AppError::Invalid(msg)) => reveal_error = Some(msg),
+            Err(e) => return Err(e),
+        }
+    }
     let crumbs = crumbs(("人员", "/people"), Some(&person.item.name));
     // Edit links name the person, the membership and the posts by row id: an ID number never
     // goes into a URL.
@@ -258,8 +320,8 @@ pub async fn show_person(
         .filter(|_| can_write)
         .map(|m| form_of(SheetId::PartyMembers).edit_href(&m.id.to_string()));
     Ok(render(
-        &state,
-        &ctx,
+        state,
+        ctx,
         "pages/registry_person.html",
         context! {
             person => person.item,
@@ -274,6 +336,10 @@ pub async fn show_person(
             crumbs => crumbs,
             edit_href => edit_href,
             membership_edit_href => membership_edit_href,
+            can_reveal => user.can(Permission::SeePersonalData),
+            revealed => revealed,
+            reveal_error => reveal_error,
+            has_phone => person.phone_enc().is_some(),
         },
     )?
     .into_response())

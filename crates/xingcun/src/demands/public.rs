@@ -1,0 +1,507 @@
+//! The pages villagers use without an account: their village's page (`/v/{code}`) — whom to
+//! turn to (有事找谁), the problems solved there (no personal details), and a form to raise a
+//! problem, which returns a tracking number — the printable QR poster for the notice board
+//! (`/v/{code}/poster`), and the tracking page (`/t/{no}`) where the villager follows progress
+//! and gives a verdict. Filing is rate-limited per address.
+
+use axum::Form;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyPool, Row};
+use xingcun_domain::enums::{DemandCategory, DemandField, DemandStatus, Outcome, Satisfaction};
+
+use super::Channel;
+use super::pages::{DemandForm, parse_form};
+use crate::app::AppState;
+use crate::audit::Actor;
+use crate::dates;
+use crate::error::{AppError, AppResult};
+use crate::org::OrgUnit;
+use crate::registry::pages::options;
+use crate::scope::Scope;
+use crate::web::{Ctx, render};
+
+/// The socket's peer address, when the server was started with connect info (tests calling the
+/// router directly have none).
+fn peer(ext: &axum::http::Extensions) -> Option<std::net::SocketAddr> {
+    ext.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0)
+}
+
+/// One person to turn to.
+#[derive(Debug, Clone, Serialize)]
+pub struct Contact {
+    pub name: String,
+    pub role: String,
+    pub phone: Option<String>,
+}
+
+/// A grid with its cadres and the party members linked to its households.
+#[derive(Debug, Clone, Serialize)]
+pub struct GridContacts {
+    pub code: String,
+    pub name: String,
+    pub cadres: Vec<Contact>,
+    pub members: Vec<Contact>,
+}
+
+/// 有事找谁 for a village on a day.
+#[derive(Debug, Clone, Serialize)]
+pub struct WhoToAsk {
+    pub leaders: Vec<Contact>,
+    pub stationed: Vec<Contact>,
+    pub grids: Vec<GridContacts>,
+}
+
+async fn contacts(
+    pool: &AnyPool,
+    sql: &str,
+    binds: &[String],
+    role: &str,
+) -> AppResult<Vec<(String, Contact)>> {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()));
+    for b in binds {
+        q = q.bind(b.clone());
+    }
+    let rows = q.fetch_all(pool).await?;
+    rows.iter()
+        .map(|r| {
+            let role_code: Option<String> = r.try_get(3)?;
+            let role = role_code
+                .as_deref()
+                .and_then(xingcun_domain::enums::StationRole::from_code)
+                .map(|s| s.label().to_string())
+                .unwrap_or_else(|| role.to_string());
+            Ok((
+                r.try_get::<String, _>(0)?,
+                Contact {
+                    name: r.try_get(1)?,
+                    role,
+                    phone: r.try_get(2)?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Whom the villagers of `village` turn to on `day`: the township leader responsible, the
+/// cadres stationed there, and for each grid its cadres and linked party members.
+pub async fn who_to_ask(pool: &AnyPool, village: &OrgUnit, day: &str) -> AppResult<WhoToAsk> {
+    let active = "starts_on <= $2 AND (ends_on IS NULL OR ends_on > $2)";
+    let binds = [village.code.clone(), day.to_string()];
+    let leaders = contacts(
+        pool,
+        &format!(
+            "SELECT t.org_code, p.name, w.phone, NULL FROM village_contact t
+               JOIN person p ON p.id = t.person_id LEFT JOIN work_phone w ON w.person_id = p.id
+              WHERE t.org_code = $1 AND {active} ORDER BY p.name"
+        ),
+        &binds,
+        "包村领导",
+    )
+    .await?;
+    let stationed = contacts(
+        pool,
+        &format!(
+            "SELECT t.org_code, p.name, w.phone, t.role FROM stationing t
+               JOIN person p ON p.id = t.person_id LEFT JOIN work_phone w ON w.person_id = p.id
+              WHERE t.org_code = $1 AND {active} ORDER BY p.name"
+        ),
+        &binds,
+        "驻村干部",
+    )
+    .await?;
+    let (lo, hi) = village.scope().bounds();
+    let range = [lo, hi, day.to_string()];
+    let grid_rows = sqlx::query(
+        "SELECT code, name FROM org_unit WHERE code >= $1 AND code < $2 AND kind = 'grid'
+            AND (revoked_on IS NULL OR revoked_on > $3) ORDER BY code",
+    )
+    .bind(range[0].clone())
+    .bind(range[1].clone())
+    .bind(day.to_string())
+    .fetch_all(pool)
+    .await?;
+    let active3 = "starts_on <= $3 AND (ends_on IS NULL OR ends_on > $3)";
+    let cadres = contacts(
+        pool,
+        &format!(
+            "SELECT t.org_code, p.name, w.phone, NULL FROM grid_duty t
+               JOIN person p ON p.id = t.person_id LEFT JOIN work_phone w ON w.person_id = p.id
+              WHERE t.org_code >= $1 AND t.org_code < $2 AND {active3} ORDER BY p.name"
+        ),
+        &range,
+        "网格员",
+    )
+    .await?;
+    let members = contacts(
+        pool,
+        &format!(
+            "SELECT DISTINCT h.org_code, p.name, w.phone, NULL FROM household_link t
+               JOIN household h ON h.id = t.household_id
+               JOIN person p ON p.id = t.person_id LEFT JOIN work_phone w ON w.person_id = p.id
+              WHERE t.org_code >= $1 AND t.org_code < $2 AND {active3} ORDER BY p.name"
+        ),
+        &range,
+        "联户党员",
+    )
+    .await?;
+    let mut grids = Vec::new();
+    for r in grid_rows {
+        let code: String = r.try_get(0)?;
+        grids.push(GridContacts {
+            name: r.try_get(1)?,
+            cadres: cadres
+                .iter()
+                .filter(|(g, _)| *g == code)
+                .map(|(_, c)| c.clone())
+                .collect(),
+            members: members
+                .iter()
+                .filter(|(g, _)| *g == code)
+                .map(|(_, c)| c.clone())
+                .collect(),
+            code,
+        });
+    }
+    Ok(WhoToAsk {
+        leaders: leaders.into_iter().map(|(_, c)| c).collect(),
+        stationed: stationed.into_iter().map(|(_, c)| c).collect(),
+        grids,
+    })
+}
+
+/// A solved problem as the public page lists it: no content, no names.
+#[derive(Debug, Clone, Serialize)]
+pub struct Solved {
+    pub field: Option<&'static str>,
+    pub category: Option<&'static str>,
+    pub registered_on: String,
+    pub concluded_on: String,
+    pub outcome: Option<&'static str>,
+}
+
+/// The latest demands of a village concluded as solved.
+pub async fn solved(pool: &AnyPool, village: &OrgUnit, limit: i64) -> AppResult<Vec<Solved>> {
+    let (lo, hi) = village.scope().bounds();
+    let rows = sqlx::query(
+        "SELECT field, category, registered_on, concluded_on, outcome FROM demand
+          WHERE org_code >= $1 AND org_code < $2 AND outcome IN ('solved', 'partly_solved')
+            AND status IN ('concluded', 'closed')
+          ORDER BY concluded_on DESC, id DESC LIMIT $3",
+    )
+    .bind(lo)
+    .bind(hi)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Solved {
+                field: r
+                    .try_get::<Option<String>, _>(0)?
+                    .as_deref()
+                    .and_then(DemandField::from_code)
+                    .map(|f| f.label()),
+                category: r
+                    .try_get::<Option<String>, _>(1)?
+                    .as_deref()
+                    .and_then(DemandCategory::from_code)
+                    .map(|f| f.label()),
+                registered_on: r.try_get(2)?,
+                concluded_on: r.try_get(3)?,
+                outcome: r
+                    .try_get::<Option<String>, _>(4)?
+                    .as_deref()
+                    .and_then(Outcome::from_code)
+                    .map(|f| f.label()),
+            })
+        })
+        .collect()
+}
+
+/// A village or community by code (the public pages know nothing else).
+async fn village(pool: &AnyPool, code: &str) -> AppResult<OrgUnit> {
+    let unit = crate::org::get(pool, &Scope::everything(), code).await?;
+    if !unit.kind().is_village() {
+        return Err(AppError::NotFound);
+    }
+    Ok(unit)
+}
+
+/// The public page's own address, for the poster's QR code: the configured public URL, else
+/// the address the request came in on.
+fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(u) = &state.config().public_url {
+        return u.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+async fn village_page(
+    state: &AppState,
+    ctx: &Ctx,
+    unit: &OrgUnit,
+    form: &DemandForm,
+    errors: std::collections::BTreeMap<&'static str, String>,
+) -> AppResult<Response> {
+    let pool = &state.db().pool;
+    let today = dates::today().to_string();
+    let who = who_to_ask(pool, unit, &today).await?;
+    let solved = solved(pool, unit, 20).await?;
+    let grids: Vec<(String, String)> = who
+        .grids
+        .iter()
+        .map(|g| (g.code.clone(), g.name.clone()))
+        .collect();
+    let mut resp = render(
+        state,
+        ctx,
+        "pages/public_village.html",
+        context! {
+            unit => unit,
+            who => who,
+            solved => solved,
+            form => form,
+            errors => errors,
+            grids => grids,
+            categories => options(DemandCategory::ALL.iter().map(|s| (s.code(), s.label()))),
+            fields => options(DemandField::ALL.iter().map(|s| (s.code(), s.label()))),
+        },
+    )?
+    .into_response();
+    if ctx.path.ends_with("/file") {
+        *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(resp)
+}
+
+/// `GET /v/{code}`.
+pub async fn show_village(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    let unit = village(&state.db().pool, &code).await?;
+    village_page(
+        &state,
+        &ctx,
+        &unit,
+        &DemandForm::default(),
+        Default::default(),
+    )
+    .await
+}
+
+/// The public filing form.
+#[derive(Debug, Deserialize)]
+pub struct PublicForm {
+    pub grid: Option<String>,
+    pub category: Option<String>,
+    pub field: Option<String>,
+    pub content: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+/// `POST /v/{code}/file`: files the problem and shows its tracking page.
+pub async fn file_public_demand(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    ext: axum::http::Extensions,
+    headers: HeaderMap,
+    Form(f): Form<PublicForm>,
+) -> AppResult<Response> {
+    let unit = village(&state.db().pool, &code).await?;
+    let ip =
+        crate::web::rate_limit::client_ip(&headers, peer(&ext), state.config().trust_forwarded_for);
+    let per_hour = state.config().public_filings_per_hour;
+    // A token bucket refilled per minute: per_hour/60 a minute, a burst of per_hour.
+    if per_hour > 0
+        && !state.limiter().allow(
+            &format!("public-demand:{ip}"),
+            per_hour.div_ceil(60),
+            per_hour,
+        )
+    {
+        return Err(AppError::TooManyRequests);
+    }
+    // The grid, if named, must be one of this village's.
+    let org = match f.grid.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        Some(g) if g.starts_with(unit.scope().prefix()) => g.to_string(),
+        _ => unit.code.clone(),
+    };
+    let form = DemandForm {
+        org: Some(org),
+        household_no: None,
+        source: Some("other".into()),
+        category: f.category.clone(),
+        field: f.field.clone(),
+        content: f.content.clone(),
+        contact_name: f.contact_name.clone(),
+        contact_phone: f.contact_phone.clone(),
+    };
+    match parse_form(&state, &unit.scope(), &form, Channel::Public).await {
+        Ok(new) => {
+            let actor = Actor {
+                user_id: None,
+                name: "群众".into(),
+            };
+            let filed = state.intake().file(new, actor).await?;
+            Ok(Redirect::to(&format!("/t/{}?new=1", filed.demand_no)).into_response())
+        }
+        Err(errors) => village_page(&state, &ctx, &unit, &form, errors).await,
+    }
+}
+
+/// `GET /v/{code}/poster`: the printable poster with the page's QR code.
+pub async fn show_poster(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let unit = village(&state.db().pool, &code).await?;
+    let url = format!("{}/v/{}", public_base(&state, &headers), unit.code);
+    Ok(render(
+        &state,
+        &ctx,
+        "pages/public_poster.html",
+        context! {
+            unit => unit,
+            url => url,
+            qr => minijinja::Value::from_safe_string(crate::web::qr::qr_svg(&url)),
+        },
+    )?
+    .into_response())
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct TrackParams {
+    pub no: Option<String>,
+    pub new: Option<String>,
+}
+
+/// `GET /t?no=…`: the look-up form, or straight to the demand.
+pub async fn find_tracking(Query(q): Query<TrackParams>) -> Response {
+    match q.no.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        Some(no) => Redirect::to(&format!("/t/{}", crate::web::urlencode(&no.to_uppercase())))
+            .into_response(),
+        None => Redirect::to("/t/-").into_response(),
+    }
+}
+
+/// `GET /t/{no}`: progress of a demand, its public log, and the verdict form once concluded.
+pub async fn show_tracking(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(no): Path<String>,
+    Query(q): Query<TrackParams>,
+) -> AppResult<Response> {
+    tracking_page(&state, &ctx, &no, q.new.is_some(), None).await
+}
+
+async fn tracking_page(
+    state: &AppState,
+    ctx: &Ctx,
+    no: &str,
+    new: bool,
+    error: Option<String>,
+) -> AppResult<Response> {
+    let pool = &state.db().pool;
+    if no == "-" {
+        return Ok(
+            render(state, ctx, "pages/public_track.html", context! { d => () })?.into_response(),
+        );
+    }
+    let d = match super::get_by_no(pool, no).await {
+        Ok(d) => d,
+        Err(AppError::NotFound) => {
+            let mut resp = render(
+                state,
+                ctx,
+                "pages/public_track.html",
+                context! { d => (), not_found => no },
+            )?
+            .into_response();
+            *resp.status_mut() = axum::http::StatusCode::NOT_FOUND;
+            return Ok(resp);
+        }
+        Err(e) => return Err(e),
+    };
+    let events = super::events(pool, super::DemandId(d.id), true).await?;
+    // The villager sees the steps, not the staff's names.
+    let steps: Vec<_> = events
+        .iter()
+        .map(|e| {
+            context! {
+                at => e.at_text, action => e.action_label, to_org => e.to_org_name,
+                status => e.to_status_label, comment => e.comment,
+            }
+        })
+        .collect();
+    let mut resp = render(
+        state,
+        ctx,
+        "pages/public_track.html",
+        context! {
+            d => context! {
+                demand_no => d.demand_no, org_name => d.org_name, registered_on => d.registered_on,
+                deadline_on => d.deadline_on, handler => d.handler_org_name,
+                concluded_on => d.concluded_on, status => d.status,
+            },
+            l => super::labels(&d),
+            steps => steps,
+            can_judge => d.status() == DemandStatus::Concluded,
+            verdicts => options(Satisfaction::ALL.iter().map(|s| (s.code(), s.label()))),
+            new => new,
+            error => error,
+        },
+    )?
+    .into_response();
+    if error.is_some() {
+        *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(resp)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct VerdictForm {
+    pub verdict: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// `POST /t/{no}/verdict`: 满意 / 基本满意 closes the demand; 不满意 reopens it.
+pub async fn give_verdict(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(no): Path<String>,
+    ext: axum::http::Extensions,
+    headers: HeaderMap,
+    Form(f): Form<VerdictForm>,
+) -> AppResult<Response> {
+    let ip =
+        crate::web::rate_limit::client_ip(&headers, peer(&ext), state.config().trust_forwarded_for);
+    if !state.limiter().allow(&format!("verdict:{ip}"), 10, 10) {
+        return Err(AppError::TooManyRequests);
+    }
+    let Some(verdict) = f.verdict.as_deref().and_then(Satisfaction::from_code) else {
+        return tracking_page(&state, &ctx, &no, false, Some("请选择您的评价".into())).await;
+    };
+    let comment = f
+        .comment
+        .as_deref()
+        .map(|c| c.chars().take(500).collect::<String>());
+    match super::give_verdict(state.db(), &no, verdict, comment, dates::today()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/t/{no}")).into_response()),
+        Err(AppError::BadRequest(msg)) => tracking_page(&state, &ctx, &no, false, Some(msg)).await,
+        Err(e) => Err(e),
+    }
+}
