@@ -103,6 +103,10 @@ export const MAIN_PAGES = [
   // The demo's first person (the 青山镇 党委书记): ID, party membership and posts.
   { name: 'person', path: '/people/1', sees: ['身份证号', '党员信息', '任职情况'] },
   { name: 'imports', path: '/imports', sees: ['台账导入导出', '上传导入'] },
+  { name: 'demands', path: '/demands', sees: ['群众诉求', '诉求编号'] },
+  { name: 'todo', path: '/todo', sees: ['我的待办', '待办理的诉求'], as: 'cungan' },
+  { name: 'public-village', path: '/v/990101001001', sees: ['有事找谁', '我要反映问题'] },
+  { name: 'deadlines', path: '/admin/deadlines', sees: ['办理时限与节假日', 'holiday'] },
   // The administrators' pages, each signed in as its administrator (`as`).
   { name: 'users', path: '/admin/users', sees: '用户管理', as: 'xitong' },
   { name: 'user-new', path: '/admin/users/new', sees: '新增用户', as: 'xitong' },

@@ -49,7 +49,7 @@ test('on a phone a party member opens 我的联系户 and logs a visit in under 
   await page.context().close();
 });
 
-test('the visit shows on the household page for the village', async () => {
+test('the visit shows in the village user\'s 走访记录 list', async () => {
   const page = await newPage(browser, PHONE);
   await signIn(page, 'cungan');
   await visit(page, '/outreach/visits?q=' + encodeURIComponent('入户了解春耕准备'));

@@ -184,34 +184,48 @@ fn width_units(s: &str) -> usize {
     s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
-/// Column widths in twips over the text width (A4 less margins: 8844 twips), each column as
-/// wide as its longest line would like, but never under 1 000.
+/// Column widths in twips over the text width (A4 less margins: 8844 twips): each column at least
+/// as wide as its widest cell (figures and names do not wrap, at 小四 a Chinese character is 240
+/// twips, plus the cell margins), the room left shared by how much more the headers would like.
 fn column_widths(t: &Table) -> Vec<u32> {
+    const TEXT: f64 = 8844.0;
+    const UNIT: f64 = 120.0;
+    const PAD: f64 = 260.0;
     let n = t
         .header
         .len()
         .max(t.rows.iter().map(Vec::len).max().unwrap_or(0))
         .max(1);
-    let mut want = vec![4usize; n];
-    for (i, h) in t.header.iter().enumerate() {
-        want[i] = want[i].max(width_units(h));
-    }
+    let mut min = vec![4.0 * UNIT + PAD; n];
     for row in &t.rows {
         for (i, c) in row.iter().enumerate() {
-            want[i] = want[i].max(width_units(&crate::model::plain(c)));
+            min[i] = min[i].max(width_units(&crate::model::plain(c)) as f64 * UNIT + PAD);
         }
     }
-    let total: usize = want.iter().sum();
-    let mut w: Vec<u32> = want
-        .iter()
-        .map(|&x| ((x as f64 / total as f64) * 8844.0) as u32)
-        .map(|x| x.max(1000))
+    let mut extra: Vec<f64> = (0..n)
+        .map(|i| {
+            let h = t
+                .header
+                .get(i)
+                .map_or(0.0, |h| width_units(h) as f64 * UNIT + PAD);
+            (h - min[i]).max(0.0)
+        })
         .collect();
-    let sum: u32 = w.iter().sum();
-    if sum > 8844 {
-        w.iter_mut().for_each(|x| *x = *x * 8844 / sum);
-    }
-    w
+    let floor: f64 = min.iter().sum();
+    let widths: Vec<f64> = if floor >= TEXT {
+        min.iter().map(|w| w / floor * TEXT).collect()
+    } else {
+        let room = TEXT - floor;
+        let wanted: f64 = extra.iter().sum();
+        if wanted <= room {
+            let even = (room - wanted) / n as f64;
+            extra.iter_mut().for_each(|e| *e += even);
+        } else {
+            extra.iter_mut().for_each(|e| *e *= room / wanted);
+        }
+        min.iter().zip(&extra).map(|(m, e)| m + e).collect()
+    };
+    widths.iter().map(|w| *w as u32).collect()
 }
 
 fn table_xml(out: &mut String, doc: &Document, t: &Table, links: &mut Links) {
@@ -219,7 +233,9 @@ fn table_xml(out: &mut String, doc: &Document, t: &Table, links: &mut Links) {
     if let Some(c) = &t.caption {
         paragraph(out, Some("TableHeader"), &run(c, ""));
     }
-    out.push_str(r#"<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:jc w:val="center"/><w:tblBorders>"#);
+    out.push_str(
+        r#"<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:jc w:val="center"/><w:tblBorders>"#,
+    );
     for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
         out.push_str(&format!(
             r#"<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>"#

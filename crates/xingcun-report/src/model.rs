@@ -20,8 +20,13 @@ pub struct Document {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
     /// `level` 1 is the title (centred), 2 a first-level heading (一、…), 3 a second-level one.
-    Heading { level: u8, spans: Vec<Span> },
-    Paragraph { spans: Vec<Span> },
+    Heading {
+        level: u8,
+        spans: Vec<Span>,
+    },
+    Paragraph {
+        spans: Vec<Span>,
+    },
     Table(Table),
 }
 

@@ -126,8 +126,10 @@ fn break_lines(
                         url: url.clone(),
                     },
                 );
-                if !full.text.is_empty() {
-                    lines.last_mut().map(|l| l.push(full));
+                if !full.text.is_empty()
+                    && let Some(l) = lines.last_mut()
+                {
+                    l.push(full);
                 }
                 lines.push(Vec::new());
                 x = 0.0;
@@ -136,8 +138,10 @@ fn break_lines(
             piece.width += a;
             x += a;
         }
-        if !piece.text.is_empty() {
-            lines.last_mut().map(|l| l.push(piece));
+        if !piece.text.is_empty()
+            && let Some(l) = lines.last_mut()
+        {
+            l.push(piece);
         }
     }
     lines
@@ -221,17 +225,36 @@ impl Layout {
             .len()
             .max(t.rows.iter().map(Vec::len).max().unwrap_or(0))
             .max(1);
-        let mut want = vec![self.m.width("单位名称", CELL); n];
-        for (i, h) in t.header.iter().enumerate() {
-            want[i] = want[i].max(self.m.width(h, CELL));
-        }
+        // Each column at least as wide as its widest cell (figures and names do not wrap),
+        // the room left shared by how much more the headers would like.
+        let pad = 2.0 * CELL_PAD + 1.0;
+        let mut min = vec![self.m.width("合计", CELL) + pad; n];
         for row in &t.rows {
             for (i, c) in row.iter().enumerate() {
-                want[i] = want[i].max(self.m.width(&plain(c), CELL));
+                min[i] = min[i].max(self.m.width(&plain(c), CELL) + pad);
             }
         }
-        let total: f32 = want.iter().sum();
-        let widths: Vec<f32> = want.iter().map(|w| w / total * TEXT_W).collect();
+        let mut extra: Vec<f32> = (0..n)
+            .map(|i| {
+                let h = t.header.get(i).map_or(0.0, |h| self.m.width(h, CELL) + pad);
+                (h - min[i]).max(0.0)
+            })
+            .collect();
+        let floor: f32 = min.iter().sum();
+        let widths: Vec<f32> = if floor >= TEXT_W {
+            min.iter().map(|w| w / floor * TEXT_W).collect()
+        } else {
+            let room = TEXT_W - floor;
+            let wanted: f32 = extra.iter().sum();
+            if wanted <= room {
+                // Everything fits on one line: spread what is left evenly.
+                let even = (room - wanted) / n as f32;
+                extra.iter_mut().for_each(|e| *e += even);
+            } else {
+                extra.iter_mut().for_each(|e| *e *= room / wanted);
+            }
+            min.iter().zip(&extra).map(|(m, e)| m + e).collect()
+        };
         if let Some(c) = &t.caption {
             let spans = [Span::Text { text: c.clone() }];
             self.text_block(doc, &spans, CELL, CELL_LINE + 4.0, 0.0, true);
@@ -442,6 +465,5 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
         }
         page.finish();
     }
-    pdf.finish()
-        .map_err(|e| RenderError::Pdf(format!("{e:?}")))
+    pdf.finish().map_err(|e| RenderError::Pdf(format!("{e:?}")))
 }

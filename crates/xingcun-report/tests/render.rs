@@ -13,7 +13,10 @@ fn fixture() -> Document {
     let text = format!(
         "# 兴和区工作报告\n\n## 一、筑先锋堡垒\n\n全区现有工作队{}个，覆盖率{}。\n\n{}### （一）附表 <&>\n",
         figure_marker("70", HREF),
-        figure_marker("97.14%", "/indicators/talent.college_cadre_coverage?org=990101000000"),
+        figure_marker(
+            "97.14%",
+            "/indicators/talent.college_cadre_coverage?org=990101000000"
+        ),
         table_marker(0),
     );
     let table = Table {
@@ -107,7 +110,11 @@ fn docx_holds_the_text_the_styles_the_fonts_and_the_links() {
     doc.link_base = Some("https://xc.example.gov.cn/".into());
     let bytes = docx::render(&doc).unwrap();
     let xml = zip_part(&bytes, "word/document.xml");
-    assert_eq!(xml.matches("<w:hyperlink ").count(), 4, "every figure linked");
+    assert_eq!(
+        xml.matches("<w:hyperlink ").count(),
+        4,
+        "every figure linked"
+    );
     let rels = zip_part(&bytes, "word/_rels/document.xml.rels");
     assert!(rels.contains(&format!(
         r#"Target="https://xc.example.gov.cn{}" TargetMode="External""#,
@@ -116,7 +123,11 @@ fn docx_holds_the_text_the_styles_the_fonts_and_the_links() {
     // One relationship per address: the 70 of the text and of the table share one.
     assert_eq!(rels.matches("TargetMode=\"External\"").count(), 3);
     let types = zip_part(&bytes, "[Content_Types].xml");
-    for part in ["/word/document.xml", "/word/styles.xml", "/word/footer1.xml"] {
+    for part in [
+        "/word/document.xml",
+        "/word/styles.xml",
+        "/word/footer1.xml",
+    ] {
         assert!(types.contains(part), "{part}");
     }
 }
@@ -225,7 +236,9 @@ fn pdf_text(b: &[u8]) -> String {
                 b'<' if s.get(k + 1) != Some(&b'<') => {
                     let end = k + s[k..].iter().position(|&c| c == b'>').unwrap();
                     let h = String::from_utf8_lossy(&s[k + 1..end]).to_string();
-                    for g in (0..h.len() / 4).map(|j| u16::from_str_radix(&h[j * 4..j * 4 + 4], 16).unwrap()) {
+                    for g in (0..h.len() / 4)
+                        .map(|j| u16::from_str_radix(&h[j * 4..j * 4 + 4], 16).unwrap())
+                    {
                         text.push_str(map.get(&g).map_or("?", String::as_str));
                     }
                     k = end + 1;
@@ -287,12 +300,24 @@ fn pdf_embeds_a_subset_of_the_chinese_font_and_shows_the_figures() {
     let raw = String::from_utf8_lossy(&bytes);
     assert!(raw.contains("/FontFile2"), "the font is embedded");
     assert!(raw.contains("+WenQuanYiMicroHei"), "as a subset");
-    assert_eq!(raw.matches("/Type /Page\n").count() + raw.matches("/Type /Page ").count(), 1);
+    assert_eq!(
+        raw.matches("/Type /Page\n").count() + raw.matches("/Type /Page ").count(),
+        1
+    );
     assert!(raw.contains("/Count 1"));
     // Subset: far smaller than the 5 MB font.
     assert!(bytes.len() < 200_000, "{} bytes", bytes.len());
     let text: String = pdf_text(&bytes).split_whitespace().collect();
-    for want in ["兴和区工作报告", "一、筑先锋堡垒", "70", "97.14%", "青山镇", "14", "合计", "—1—"] {
+    for want in [
+        "兴和区工作报告",
+        "一、筑先锋堡垒",
+        "70",
+        "97.14%",
+        "青山镇",
+        "14",
+        "合计",
+        "—1—",
+    ] {
         assert!(text.contains(want), "{want} in {text}");
     }
     // No link base: no link annotations; with one, each figure is a link.
@@ -300,7 +325,9 @@ fn pdf_embeds_a_subset_of_the_chinese_font_and_shows_the_figures() {
     doc.link_base = Some("https://xc.example.gov.cn".into());
     let raw = String::from_utf8_lossy(&pdf::render(&doc).unwrap()).to_string();
     assert_eq!(raw.matches("/Subtype /Link").count(), 4);
-    assert!(raw.contains("(https://xc.example.gov.cn/indicators/outreach.work_teams?org=990101001000)"));
+    assert!(
+        raw.contains("(https://xc.example.gov.cn/indicators/outreach.work_teams?org=990101001000)")
+    );
 }
 
 #[test]
@@ -340,7 +367,10 @@ fn a_long_report_breaks_into_pages_and_a_long_table_repeats_its_header() {
         .iter()
         .filter(|p| p.iter().any(|op| matches!(op, pdf::Op::Text { text, .. } if text.starts_with("第") && text.ends_with("村"))))
         .count();
-    assert_eq!(headers, table_pages, "the header heads every page of the table");
+    assert_eq!(
+        headers, table_pages,
+        "the header heads every page of the table"
+    );
     assert!(table_pages >= 2);
     let bytes = pdf::render(&doc).unwrap();
     let raw = String::from_utf8_lossy(&bytes);

@@ -306,8 +306,8 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Jobs(JobsCommand::Run { date }) => {
             let state = App::build(cli.config).await?;
             let today = date.unwrap_or_else(crate::dates::today);
-            let r = crate::demands::jobs::run_pending(state.db(), today, &job_settings(&state))
-                .await?;
+            let r =
+                crate::demands::jobs::run_pending(state.db(), today, &job_settings(&state)).await?;
             println!(
                 "诉求升级 {} 件，到期提醒 {} 件，通知送达 {} 条",
                 r.escalated, r.deadline_notices, r.delivered
@@ -316,9 +316,8 @@ pub async fn run() -> anyhow::Result<()> {
         }
         Command::Purge => {
             let state = App::build(cli.config).await?;
-            let p =
-                crate::security::run_pending(state.db(), state.config(), crate::db::now_ms())
-                    .await?;
+            let p = crate::security::run_pending(state.db(), state.config(), crate::db::now_ms())
+                .await?;
             println!(
                 "已清理：过期会话 {} 个，超期查看记录 {} 条，过期上传文件 {} 个",
                 p.sessions, p.access_rows, p.uploads
@@ -450,11 +449,7 @@ fn job_settings(state: &AppState) -> crate::demands::jobs::JobSettings {
                 url,
                 format: c.webhook_format.clone(),
             }),
-        worker: format!(
-            "{}-{}",
-            std::process::id(),
-            xingcun_crypto::random_token(4)
-        ),
+        worker: format!("{}-{}", std::process::id(), xingcun_crypto::random_token(4)),
     }
 }
 

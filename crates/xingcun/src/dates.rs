@@ -21,6 +21,9 @@ pub fn local_minute(ms: i64) -> String {
 pub fn rfc3339_cst(ms: i64) -> String {
     let cst = FixedOffset::east_opt(8 * 3600).expect("valid offset");
     chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.with_timezone(&cst).to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+        .map(|t| {
+            t.with_timezone(&cst)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+        })
         .unwrap_or_default()
 }

@@ -5,12 +5,11 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 
-use crate::accounts::pages as accounts;
 use crate::accounts::Permission;
+use crate::accounts::pages as accounts;
 use crate::app::AppState;
 use crate::demands::{open311, pages as demands, public};
 use crate::indicators::{api as indicators_api, pages as indicators};
-use crate::reports::pages as reports;
 use crate::org::{api as org_api, pages as org};
 use crate::outreach::{alerts as outreach_alerts, my as outreach_my, pages as outreach};
 use crate::registry::api as registry_api;
@@ -19,6 +18,7 @@ use crate::registry::pages::{
     cadres as cadre_pages, households as household_pages, party as party_pages,
     people as people_pages,
 };
+use crate::reports::pages as reports;
 use crate::security::pages as security;
 use crate::workbook::pages as workbook;
 use crate::{api, pages, web};
@@ -159,6 +159,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v/{code}"),
     ("POST", "/v/{code}/file"),
     ("GET", "/v/{code}/poster"),
+    ("GET", "/v/{code}/phones"),
+    ("POST", "/v/{code}/phones"),
     ("GET", "/t"),
     ("GET", "/t/{no}"),
     ("POST", "/t/{no}/verdict"),
@@ -211,6 +213,8 @@ pub enum Access {
     /// A signed-in user whose role has this permission; every other role gets 403 (or another
     /// refusal), an anonymous caller the sign-in page (401 under `/api/`).
     Needs(Permission),
+    /// As `Needs`, and the account's unit must be the district itself (district-wide settings).
+    NeedsAtDistrict(Permission),
 }
 
 /// The declared access of a route of [`ROUTES`]. `None` for a route nobody declared: the
@@ -228,21 +232,9 @@ pub fn route_access(method: &str, path: &str) -> Option<Access> {
         ("POST", "/imports/{token}/cancel") => SignedIn,
         (
             "GET",
-            "/dashboard"
-            | "/indicators"
-            | "/indicators/{key}"
-            | "/org-units"
-            | "/org-units/tree"
-            | "/org-units/{code}"
-            | "/households"
-            | "/households/{id}"
-            | "/people"
-            | "/people/{id}"
-            | "/party-orgs"
-            | "/party-orgs/{id}"
-            | "/party-members"
-            | "/cadres"
-            | "/imports"
+            "/dashboard" | "/indicators" | "/indicators/{key}" | "/org-units" | "/org-units/tree"
+            | "/org-units/{code}" | "/households" | "/households/{id}" | "/people" | "/people/{id}"
+            | "/party-orgs" | "/party-orgs/{id}" | "/party-members" | "/cadres" | "/imports"
             | "/imports/template",
         ) => Needs(ReadData),
         // The export holds whole ID and phone numbers.
@@ -267,18 +259,22 @@ pub fn route_access(method: &str, path: &str) -> Option<Access> {
         {
             Needs(WriteData)
         }
-        ("POST", "/imports" | "/imports/{token}/confirm")
-        | ("GET", "/imports/{token}/marked") => Needs(WriteData),
+        ("POST", "/imports" | "/imports/{token}/confirm") | ("GET", "/imports/{token}/marked") => {
+            Needs(WriteData)
+        }
         ("GET", "/admin/users") | ("GET" | "POST", "/admin/users/{id}/edit") => Needs(ListUsers),
         ("GET" | "POST", "/admin/users/new") | ("POST", "/admin/users/{id}/password") => {
             Needs(ManageAccounts)
         }
         ("POST", "/admin/users/{id}/totp-reset") => Needs(ResetSecondFactor),
         ("GET", "/admin/audit" | "/admin/access-log") => Needs(ReadAudit),
+        // Reports: reading and downloading need ReadData, editing templates WriteData.
+        ("GET", "/reports" | "/reports/download" | "/reports/{id}") => Needs(ReadData),
+        ("GET" | "POST", "/reports/new") | ("POST", "/reports/{id}") => Needs(WriteData),
         ("GET", "/demands" | "/demands/{id}" | "/todo") => Needs(ReadData),
         ("GET" | "POST", "/demands/new") | ("POST", "/demands/{id}/act") => Needs(WriteData),
         // The handler also requires the user's unit to be the district.
-        ("GET" | "POST", "/admin/deadlines") => Needs(WriteData),
+        ("GET" | "POST", "/admin/deadlines") => NeedsAtDistrict(WriteData),
         // Outreach: the lists, coverage and alerts read; the end action writes (through the
         // import); 我的联系户 and its visit form need LogVisits.
         ("GET", "/outreach/coverage" | "/alerts") => Needs(ReadData),
@@ -288,6 +284,7 @@ pub fn route_access(method: &str, path: &str) -> Option<Access> {
         ("GET", p) if p.starts_with("/outreach/") => Needs(ReadData),
         ("GET", "/my/households" | "/my/households/{id}")
         | ("POST", "/my/households/{id}/visits") => Needs(LogVisits),
+        ("GET" | "POST", "/v/{code}/phones") => Needs(WriteData),
         ("GET", "/v/{code}" | "/v/{code}/poster" | "/t" | "/t/{no}")
         | ("POST", "/v/{code}/file" | "/t/{no}/verdict") => Public,
         // Open311: discovery and services are open to all; filing checks its `api_key` itself
@@ -354,10 +351,7 @@ pub fn router(state: AppState) -> Router {
         .route("/people", get(people_pages::list_people))
         .route("/people/search", post(people_pages::search_people))
         .route("/people/{id}", get(people_pages::show_person))
-        .route(
-            "/people/{id}/reveal",
-            post(security::reveal_person_field),
-        )
+        .route("/people/{id}/reveal", post(security::reveal_person_field))
         .route("/party-orgs", get(party_pages::list_party_orgs))
         .route("/party-orgs/{id}", get(party_pages::show_party_org))
         .route("/party-members", get(party_pages::list_party_members))
@@ -407,6 +401,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v/{code}", get(public::show_village))
         .route("/v/{code}/file", post(public::file_public_demand))
         .route("/v/{code}/poster", get(public::show_poster))
+        .route(
+            "/v/{code}/phones",
+            get(public::show_work_phones).post(public::save_work_phones),
+        )
         .route("/t", get(public::find_tracking))
         .route("/t/{no}", get(public::show_tracking))
         .route("/t/{no}/verdict", post(public::give_verdict))
@@ -426,10 +424,7 @@ pub fn router(state: AppState) -> Router {
             "/admin/users/{id}/edit",
             get(accounts::edit_user_page).post(accounts::update_user),
         )
-        .route(
-            "/admin/users/{id}/password",
-            post(security::reset_password),
-        )
+        .route("/admin/users/{id}/password", post(security::reset_password))
         .route("/admin/users/{id}/totp-reset", post(security::reset_totp))
         .route("/admin/audit", get(security::audit_trail))
         .route("/admin/access-log", get(security::access_log))

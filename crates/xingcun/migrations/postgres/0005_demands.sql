@@ -37,7 +37,10 @@ CREATE TABLE demand (
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX demand_org ON demand(org_code, registered_on);
-CREATE INDEX demand_handler ON demand(handler_org_code, status);
+CREATE INDEX demand_handler ON demand(status, handler_org_code, deadline_on);
+-- The list's usual filters (status, then category) within a subtree, sorted by date.
+CREATE INDEX demand_status_org ON demand(status, org_code, registered_on);
+CREATE INDEX demand_status_cat_org ON demand(status, category, org_code, registered_on);
 CREATE INDEX demand_open ON demand(status, deadline_on);
 CREATE INDEX demand_concluded ON demand(concluded_on);
 CREATE INDEX demand_created ON demand(created_at);

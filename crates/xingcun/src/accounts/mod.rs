@@ -335,7 +335,9 @@ pub async fn update_user(
     if actor.user_id == Some(id)
         && (ch.role != old.role || ch.org_code != old.org_code || ch.disabled)
     {
-        return Err(AppError::invalid("不能修改自己的角色、所属单位或停用自己的账号"));
+        return Err(AppError::invalid(
+            "不能修改自己的角色、所属单位或停用自己的账号",
+        ));
     }
     let mac = row_mac(
         crypto,
@@ -621,7 +623,11 @@ fn current_user_from_row(
     let mac: String = r.try_get(10)?;
     let person_id: Option<i64> = r.try_get(11)?;
     // A role or scope row changed outside the platform fails its MAC: refuse it.
-    if disabled || mac != row_mac(crypto, &username, &role_code, &org_code, disabled, person_id)
+    if disabled
+        || mac
+            != row_mac(
+                crypto, &username, &role_code, &org_code, disabled, person_id,
+            )
     {
         return Ok(None);
     }

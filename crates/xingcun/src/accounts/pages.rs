@@ -28,10 +28,11 @@ pub async fn login_page(
     Query(q): Query<LoginQuery>,
 ) -> AppResult<Response> {
     if let Some(u) = &ctx.user {
-        return Ok(
-            Redirect::to(&crate::security::pages::safe_next(q.next.as_deref(), u.role.home()))
-                .into_response(),
-        );
+        return Ok(Redirect::to(&crate::security::pages::safe_next(
+            q.next.as_deref(),
+            u.role.home(),
+        ))
+        .into_response());
     }
     let mut set_cookie = None;
     if cookies::get(&headers, cookies::ANON).is_none() {
@@ -129,8 +130,7 @@ pub async fn login(
         None,
         state.config().secure_cookies,
     );
-    let target =
-        crate::security::pages::after_password(&state, user_id, f.next.as_deref()).await?;
+    let target = crate::security::pages::after_password(&state, user_id, f.next.as_deref()).await?;
     let mut res = Redirect::to(&target).into_response();
     res.headers_mut().insert(
         SET_COOKIE,
@@ -358,12 +358,17 @@ async fn person_of_form(
     let row = sqlx::query(
         "SELECT id FROM person WHERE id_bidx = $1 AND org_code >= $2 AND org_code < $3",
     )
-    .bind(crate::registry::personal::id_bidx(state.crypto(), id.as_str()))
+    .bind(crate::registry::personal::id_bidx(
+        state.crypto(),
+        id.as_str(),
+    ))
     .bind(lo)
     .bind(hi)
     .fetch_optional(&state.db().pool)
     .await?
-    .ok_or_else(|| AppError::invalid("关联人员身份证号：人员台账中没有此人，或不在您的管辖范围内"))?;
+    .ok_or_else(|| {
+        AppError::invalid("关联人员身份证号：人员台账中没有此人，或不在您的管辖范围内")
+    })?;
     Ok(Some(sqlx::Row::try_get(&row, 0)?))
 }
 
@@ -452,9 +457,8 @@ pub async fn create_user(
         } else {
             None
         };
-        let id =
-            super::create_user(state.db(), state.crypto(), &user.scope, &user.actor(), &new)
-                .await?;
+        let id = super::create_user(state.db(), state.crypto(), &user.scope, &user.actor(), &new)
+            .await?;
         if person.is_some() {
             let db = state.db();
             super::link_person(db, state.crypto(), &user.scope, &user.actor(), id, person).await?;
@@ -546,8 +550,15 @@ pub async fn update_user(
             &changes,
         )
         .await?;
-        super::link_person(state.db(), state.crypto(), &user.scope, &user.actor(), id, person)
-            .await
+        super::link_person(
+            state.db(),
+            state.crypto(),
+            &user.scope,
+            &user.actor(),
+            id,
+            person,
+        )
+        .await
     };
     match updated.await {
         Ok(()) => Ok(Redirect::to("/admin/users").into_response()),

@@ -47,7 +47,11 @@ pub async fn is_enrolled(db: &Db, user_id: i64) -> AppResult<bool> {
 }
 
 /// The secret being enrolled: the pending one if any, else a new one (stored sealed).
-pub async fn pending_secret(db: &Db, crypto: &dyn CryptoProvider, user_id: i64) -> AppResult<String> {
+pub async fn pending_secret(
+    db: &Db,
+    crypto: &dyn CryptoProvider,
+    user_id: i64,
+) -> AppResult<String> {
     let row = sqlx::query("SELECT totp_pending FROM app_user WHERE id = $1")
         .bind(user_id)
         .fetch_one(&db.pool)

@@ -10,10 +10,11 @@
 //!
 //! **Speed.** A district dashboard is hundreds of figures (indicators × (2 + months + child
 //! units)). They are computed concurrently on the pool, and the result is kept in a small cache
-//! keyed by (database, audit chain head, what was asked). Every write appends to the audit chain
-//! and moves `audit_head` in its own transaction, so a cached result is served only while no
-//! write has been committed since it was computed: the head is read before and after computing,
-//! and a result computed while the head moved is not kept.
+//! keyed by (database, data version, what was asked). The data version is the newest audit entry
+//! that is not a sign-in or sign-out ([`data_version`]): every write of a record appends to the
+//! audit chain in its own transaction, so a cached result is served only while no write has been
+//! committed since it was computed. The version is read before and after computing, and a result
+//! computed while it moved is not kept; misses are computed one at a time.
 
 pub mod pages;
 
@@ -244,13 +245,25 @@ const CAPACITY: usize = 64;
 
 static CACHE: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
 
-/// The data version: the audit chain head (`seq`, `hash`), which every write moves.
+/// The data version: the newest entry of the audit chain other than a sign-in or sign-out
+/// (`entity = 'session'`, which changes no record), as (id, hash); (0, "") when there is none.
+/// Every write of a record appends an entry in its own transaction, after taking the chain
+/// head, so entries are numbered in commit order and any committed write changes the version.
 pub async fn data_version(pool: &AnyPool) -> AppResult<(i64, String)> {
-    let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(pool)
-        .await?;
-    Ok((sqlx::Row::try_get(&row, 0)?, sqlx::Row::try_get(&row, 1)?))
+    let row = sqlx::query(
+        "SELECT id, hash FROM audit_log WHERE entity <> 'session' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(match row {
+        Some(r) => (sqlx::Row::try_get(&r, 0)?, sqlx::Row::try_get(&r, 1)?),
+        None => (0, String::new()),
+    })
 }
+
+/// Cache misses are computed one at a time, so that many requests arriving after a write
+/// compute the figures once and not once each.
+static COMPUTING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// The value cached under `key` for the database's current data version, or `compute`'s,
 /// kept when no write was committed while it was computed.
@@ -267,6 +280,12 @@ where
 {
     let (seq, hash) = data_version(pool).await?;
     let version: Version = (database.to_string(), seq, hash);
+    if let Some(hit) = lookup(&version, &key)
+        && let Ok(v) = hit.downcast::<T>()
+    {
+        return Ok(v);
+    }
+    let _turn = COMPUTING.lock().await;
     if let Some(hit) = lookup(&version, &key)
         && let Ok(v) = hit.downcast::<T>()
     {
@@ -373,24 +392,5 @@ mod tests {
         );
         let order: Vec<&str> = r.iter().map(|(i, _)| children[*i].code.as_str()).collect();
         assert_eq!(order, ["d", "a", "b", "c"]);
-    }
-}
-
-#[cfg(test)]
-mod dump_sql_tmp {
-    #[test]
-    fn dump() {
-        let mut out = String::new();
-        for ind in crate::indicators::INDICATORS {
-            for p in ind.populations() {
-                let sql = format!("SELECT COUNT(DISTINCT s.subject) FROM ({}) s", p.sql)
-                    .replace("$1", "'990101'")
-                    .replace("$2", "'990102'")
-                    .replace("$3", if p.timing.params() == 3 { "'2026-06-30'" } else { "'2026-01-01'" })
-                    .replace("$4", "'2026-06-30'");
-                out.push_str(&format!(".print {} {}\n{};\n", ind.key, p.caption, sql.replace('\n', " ")));
-            }
-        }
-        std::fs::write("/tmp/dash/pops.sql", out).unwrap();
     }
 }

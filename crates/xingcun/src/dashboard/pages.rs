@@ -5,6 +5,7 @@
 
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyPool;
@@ -122,7 +123,7 @@ pub struct Board {
     pub view: View,
 }
 
-const WIDTH: f64 = 600.0;
+const WIDTH: f64 = 420.0;
 
 fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
@@ -208,7 +209,7 @@ fn top_text(ind: &Indicator, top: f64) -> String {
 
 /// The monthly trend: bars for a 时期 count, a line for a 时点 value.
 fn trend_chart(data: &Data, row: &super::Row) -> Chart {
-    let (left, right, top, bottom) = (48.0, 8.0, 14.0, 26.0);
+    let (left, right, top, bottom) = (44.0, 8.0, 14.0, 26.0);
     let height = 190.0;
     let plot = height - top - bottom;
     let n = data.months.len().max(1) as f64;
@@ -260,7 +261,7 @@ fn trend_chart(data: &Data, row: &super::Row) -> Chart {
 
 /// The ranking of child units: one horizontal bar each, best first.
 fn ranking_chart(data: &Data, row: &super::Row) -> Chart {
-    let (label_w, value_w, row_h) = (130.0, 90.0, 26.0);
+    let (label_w, value_w, row_h) = (96.0, 78.0, 26.0);
     let values: Vec<Option<f64>> = row.ranking.iter().map(|(_, f)| number(f)).collect();
     let max = scale_top(row.ind, &values);
     let span = WIDTH - label_w - value_w;
@@ -371,8 +372,14 @@ pub fn view(data: &Data, summary: Vec<(&'static str, i64, String)>) -> View {
     }
 }
 
-/// Org units, households, people, party members and serving cadres of the unit's subtree.
-async fn summary(pool: &AnyPool, scope: &Scope) -> AppResult<Vec<(&'static str, i64, String)>> {
+/// Org units, households, people, party members and serving cadres of the unit's subtree, and
+/// its alerts (预警) at T.
+async fn summary(
+    pool: &AnyPool,
+    unit_code: &str,
+    scope: &Scope,
+    at: NaiveDate,
+) -> AppResult<Vec<(&'static str, i64, String)>> {
     use sqlx::Row;
     let counts = crate::org::count_by_kind(pool, scope).await?;
     let count = |k: OrgKind| {
@@ -415,6 +422,12 @@ async fn summary(pool: &AnyPool, scope: &Scope) -> AppResult<Vec<(&'static str, 
         ("人员", row.try_get(1)?, "/people".into()),
         ("党员", row.try_get(2)?, "/party-members".into()),
         ("在任干部", row.try_get(3)?, "/cadres".into()),
+        (
+            "预警",
+            i64::try_from(crate::outreach::alerts::count_alerts(pool, scope, at).await?)
+                .unwrap_or(i64::MAX),
+            format!("/alerts?org={}", unit_code),
+        ),
     ])
 }
 
@@ -428,7 +441,7 @@ pub async fn board(
     let key = format!("dashboard|{}|{}|{}", unit.code, dates.from, dates.to);
     cached(&state.config().database_url, pool, key, || async {
         let data = super::compute(pool, unit, dates).await?;
-        let summary = summary(pool, &unit.scope()).await?;
+        let summary = summary(pool, &unit.code, &unit.scope(), dates.to).await?;
         let view = view(&data, summary);
         Ok(Board { data, view })
     })

@@ -8,7 +8,7 @@ use serde::Serialize;
 use sqlx::Row;
 use xingcun_domain::demand::Action;
 
-use super::{DEMAND_SELECT, DemandId, Step, apply_step, deadlines, demand_from_row, notify};
+use super::{DEMAND_SELECT, Step, apply_step, deadlines, demand_from_row, notify};
 use crate::audit::{self, Actor};
 use crate::db::Db;
 use crate::scope::Scope;
@@ -148,36 +148,48 @@ pub async fn announce_deadlines(db: &Db, today: NaiveDate) -> anyhow::Result<usi
     Ok(list.len())
 }
 
-/// Open demands past their deadline in a scope, for the alert list: (id, number, unit, due).
-pub async fn overdue(
-    db: &Db,
+/// The alert source of overdue demands: one alert per open demand past its deadline, concerning
+/// or handled by a unit in scope, linking to the demand.
+pub async fn overdue_alerts(
+    pool: &sqlx::AnyPool,
     scope: &Scope,
-    today: NaiveDate,
-    limit: i64,
-) -> anyhow::Result<Vec<(DemandId, String, String, String)>> {
+    at: NaiveDate,
+) -> crate::error::AppResult<Vec<crate::outreach::alerts::Alert>> {
+    use crate::outreach::alerts::{Alert, Severity};
     let (lo, hi) = scope.bounds();
     let rows = sqlx::query(
-        "SELECT d.id, d.demand_no, o.name, d.deadline_on FROM demand d
-           JOIN org_unit o ON o.code = d.org_code
+        "SELECT d.id, d.demand_no, d.org_code, o.name, d.deadline_on, d.category, d.escalation
+           FROM demand d JOIN org_unit o ON o.code = d.org_code
           WHERE d.status IN ('pending', 'in_progress') AND d.deadline_on < $3
             AND ((d.org_code >= $1 AND d.org_code < $2)
                  OR (d.handler_org_code >= $1 AND d.handler_org_code < $2))
-          ORDER BY d.deadline_on, d.id LIMIT $4",
+          ORDER BY d.deadline_on, d.id",
     )
     .bind(lo)
     .bind(hi)
-    .bind(today.to_string())
-    .bind(limit)
-    .fetch_all(&db.pool)
+    .bind(at.to_string())
+    .fetch_all(pool)
     .await?;
     rows.iter()
         .map(|r| {
-            Ok((
-                DemandId(r.try_get(0)?),
-                r.try_get(1)?,
-                r.try_get(2)?,
-                r.try_get(3)?,
-            ))
+            let id: i64 = r.try_get(0)?;
+            let no: String = r.try_get(1)?;
+            let due: String = r.try_get(4)?;
+            let urgent = r.try_get::<Option<String>, _>(5)?.as_deref() == Some("urgent");
+            let escalated: i64 = r.try_get(6)?;
+            Ok(Alert {
+                kind: "超期未办结的诉求",
+                severity: if urgent || escalated > 0 {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                },
+                unit_code: r.try_get(2)?,
+                unit: r.try_get(3)?,
+                text: format!("诉求 {no} 办理时限 {due}，已超期"),
+                link: format!("/demands/{id}"),
+            })
         })
-        .collect()
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
 }

@@ -270,12 +270,27 @@ pub struct DemandFilter {
     pub overdue_on: Option<NaiveDate>,
     /// Number or content contains.
     pub text: Option<String>,
+    /// Only this household's demands.
+    pub household: Option<i64>,
 }
 
+/// The list's WHERE clause. A list is of the demands *concerning* a subtree (所属单位, by
+/// `org_code`) or, with [`DemandFilter::handler`], of those *handled* in one (承办单位, which
+/// also finds demands transferred in from elsewhere); never an OR of both, so each uses its
+/// index (`demand_status_org`, `demand_status_cat_org`, `demand_handler`).
 fn filter_sql(scope: &Scope, f: &DemandFilter) -> (String, Vec<String>) {
-    let (lo, hi) = scope.bounds();
+    let (col, wanted) = match (&f.handler, &f.org) {
+        (Some(h), _) => ("d.handler_org_code", h),
+        (None, Some(o)) => ("d.org_code", o),
+        (None, None) => ("d.org_code", scope),
+    };
+    // Never wider than the caller's scope; a subtree outside it matches nothing.
+    let (lo, hi) = match scope.narrow(wanted) {
+        Some(s) => s.bounds(),
+        None => (":".to_string(), ":".to_string()),
+    };
     let mut args = vec![lo, hi];
-    let mut sql = format!(" WHERE {IN_SCOPE}");
+    let mut sql = format!(" WHERE {col} >= $1 AND {col} < $2");
     let mut push = |cond: &str, vals: Vec<String>, args: &mut Vec<String>| {
         let mut c = cond.to_string();
         for v in vals {
@@ -285,18 +300,6 @@ fn filter_sql(scope: &Scope, f: &DemandFilter) -> (String, Vec<String>) {
         sql.push_str(" AND ");
         sql.push_str(&c);
     };
-    if let Some(o) = &f.org {
-        let (a, b) = o.bounds();
-        push("d.org_code >= ? AND d.org_code < ?", vec![a, b], &mut args);
-    }
-    if let Some(o) = &f.handler {
-        let (a, b) = o.bounds();
-        push(
-            "d.handler_org_code >= ? AND d.handler_org_code < ?",
-            vec![a, b],
-            &mut args,
-        );
-    }
     if let Some(s) = f.status {
         push("d.status = ?", vec![s.code().into()], &mut args);
     }
@@ -319,8 +322,15 @@ fn filter_sql(scope: &Scope, f: &DemandFilter) -> (String, Vec<String>) {
             &mut args,
         );
     }
+    if let Some(h) = f.household {
+        push(
+            "d.household_id = CAST(? AS BIGINT)",
+            vec![h.to_string()],
+            &mut args,
+        );
+    }
     if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let like = format!("%{}%", t.replace('%', "").replace('_', ""));
+        let like = format!("%{}%", t.replace(['%', '_'], ""));
         push(
             "(d.demand_no LIKE ? OR d.content LIKE ?)",
             vec![like.clone(), like],
@@ -351,8 +361,12 @@ pub async fn list(
 ) -> AppResult<Vec<Demand>> {
     let (cond, args) = filter_sql(scope, f);
     let n = args.len();
+    // The page's ids first, from the index alone; then their rows.
     let sql = format!(
-        "{DEMAND_SELECT}{cond} ORDER BY d.registered_on DESC, d.id DESC LIMIT ${} OFFSET ${}",
+        "{DEMAND_SELECT}
+          WHERE d.id IN (SELECT d.id FROM demand d{cond}
+                          ORDER BY d.registered_on DESC, d.id DESC LIMIT ${} OFFSET ${})
+          ORDER BY d.registered_on DESC, d.id DESC",
         n + 1,
         n + 2
     );

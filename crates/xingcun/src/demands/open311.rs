@@ -435,8 +435,14 @@ pub fn discovery(base: &str) -> Node {
     let changeset = text("2026-11-29T00:00:00+08:00");
     Node::Obj(vec![
         ("changeset", changeset.clone()),
-        ("contact", text("兴村平台 诉求办理（所在乡镇（街道）党建办）")),
-        ("key_service", text("api_key 由平台管理员以 `xingcun token create` 签发")),
+        (
+            "contact",
+            text("兴村平台 诉求办理（所在乡镇（街道）党建办）"),
+        ),
+        (
+            "key_service",
+            text("api_key 由平台管理员以 `xingcun token create` 签发"),
+        ),
         (
             "endpoints",
             Node::List(
@@ -448,10 +454,7 @@ pub fn discovery(base: &str) -> Node {
                     ("type", text("production")),
                     (
                         "formats",
-                        Node::List(
-                            "format",
-                            vec![text("text/xml"), text("application/json")],
-                        ),
+                        Node::List("format", vec![text("text/xml"), text("application/json")]),
                     ),
                 ])],
             ),
@@ -797,7 +800,9 @@ impl RequestFilter {
                 if e < s {
                     errors.push("end_date 早于 start_date".into());
                 } else if e - s > window {
-                    errors.push(format!("start_date 与 end_date 相距不得超过 {WINDOW_DAYS} 天"));
+                    errors.push(format!(
+                        "start_date 与 end_date 相距不得超过 {WINDOW_DAYS} 天"
+                    ));
                 }
                 (s, Some(e))
             }
@@ -828,7 +833,7 @@ async fn find_requests(
     let mut args: Vec<String> = Vec::new();
     let mut conds: Vec<String> = Vec::new();
     let mut ms: Vec<i64> = Vec::new();
-    let mut push = |vals: Vec<String>, args: &mut Vec<String>| -> Vec<String> {
+    let push = |vals: Vec<String>, args: &mut Vec<String>| -> Vec<String> {
         vals.into_iter()
             .map(|v| {
                 args.push(v);
@@ -877,10 +882,7 @@ async fn find_requests(
         q = q.bind(m);
     }
     let rows = q.fetch_all(&state.db().pool).await?;
-    Ok(rows
-        .iter()
-        .map(demand_from_row)
-        .collect::<Result<_, _>>()?)
+    Ok(rows.iter().map(demand_from_row).collect::<Result<_, _>>()?)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -907,15 +909,18 @@ async fn parse_post(state: &AppState, p: &Params) -> Result<(NewDemand, CurrentU
     let address_id = p.get("address_id");
     match (lat, long) {
         (Some(a), Some(b)) => {
-            let ok = |v: &str, max: f64| v.parse::<f64>().is_ok_and(|x| x.is_finite() && x.abs() <= max);
+            let ok = |v: &str, max: f64| {
+                v.parse::<f64>()
+                    .is_ok_and(|x| x.is_finite() && x.abs() <= max)
+            };
             if !ok(a, 90.0) || !ok(b, 180.0) {
                 shape.push("lat/long 应为 WGS84 经纬度".to_string());
             }
         }
         (Some(_), None) | (None, Some(_)) => shape.push("lat 与 long 须同时提供".to_string()),
-        (None, None) if address_string.is_none() && address_id.is_none() => shape.push(
-            "须提供位置：lat 与 long，或 address_string，或 address_id".to_string(),
-        ),
+        (None, None) if address_string.is_none() && address_id.is_none() => {
+            shape.push("须提供位置：lat 与 long，或 address_string，或 address_id".to_string())
+        }
         _ => {}
     }
     if !shape.is_empty() {
@@ -930,7 +935,9 @@ async fn parse_post(state: &AppState, p: &Params) -> Result<(NewDemand, CurrentU
     }
     // 2. The key.
     let Some(key) = p.get("api_key") else {
-        return Err(Errors::forbidden("api_key 未提供：提交诉求须使用平台签发的 api_key"));
+        return Err(Errors::forbidden(
+            "api_key 未提供：提交诉求须使用平台签发的 api_key",
+        ));
     };
     let user = key_user(state, key).await?;
     if !user.can(Permission::WriteData) {
@@ -983,7 +990,9 @@ async fn parse_post(state: &AppState, p: &Params) -> Result<(NewDemand, CurrentU
         }
     }
     if category.is_none() && !errors.iter().any(|e| e.contains("[category]")) {
-        errors.push("attribute[category] 未提供（急 urgent、难 hard、愁 worrying、盼 hoped_for）".into());
+        errors.push(
+            "attribute[category] 未提供（急 urgent、难 hard、愁 worrying、盼 hoped_for）".into(),
+        );
     }
     let phone = match p.get("phone") {
         None => None,
@@ -998,9 +1007,13 @@ async fn parse_post(state: &AppState, p: &Params) -> Result<(NewDemand, CurrentU
     // 5. The unit, which the key's scope must hold (an unknown code and one outside the scope
     // get the same answer, so the scope reveals nothing).
     match &org_code {
-        None => errors.push("attribute[org_code] 未提供：诉求所属的村（社区）或网格区划代码".into()),
+        None => {
+            errors.push("attribute[org_code] 未提供：诉求所属的村（社区）或网格区划代码".into())
+        }
         Some(code) => match crate::org::find(&state.db().pool, &user.scope, code).await {
-            Ok(Some(u)) if u.kind().is_village() || u.kind() == xingcun_domain::division::OrgKind::Grid => {}
+            Ok(Some(u))
+                if u.kind().is_village() || u.kind() == xingcun_domain::division::OrgKind::Grid => {
+            }
             Ok(Some(_)) => errors.push(format!("org_code {code} 不是村（社区）或网格")),
             Ok(None) => errors.push(format!(
                 "org_code {code} 不存在或不在该 api_key 的管辖范围内"
@@ -1131,8 +1144,8 @@ pub async fn post_top(
     }
     let answer: Answer = async {
         // Form body first, then the query string (some clients send api_key there).
-        let body = std::str::from_utf8(&body)
-            .map_err(|_| Errors::bad("请求内容须为 UTF-8 编码"))?;
+        let body =
+            std::str::from_utf8(&body).map_err(|_| Errors::bad("请求内容须为 UTF-8 编码"))?;
         let mut params = Params::parse(body)?;
         params.extend(query_params(query)?);
         let node = post_request(&state, &params).await?;
@@ -1148,7 +1161,11 @@ pub async fn get_service(Path(file): Path<String>) -> Response {
         return unknown_resource();
     };
     let answer = match DemandField::from_code(code) {
-        Some(f) => Ok(reply_ok(format, "service_definition", &service_definition(f))),
+        Some(f) => Ok(reply_ok(
+            format,
+            "service_definition",
+            &service_definition(f),
+        )),
         None => Err(Errors::not_found(format!("service_code {code} 不存在"))),
     };
     finish(format, answer)
@@ -1199,7 +1216,9 @@ pub async fn get_token(State(state): State<AppState>, Path(file): Path<String>) 
 async fn one_demand(state: &AppState, no: &str) -> Result<Demand, Errors> {
     match super::get_by_no(&state.db().pool, no).await {
         Ok(d) => Ok(d),
-        Err(AppError::NotFound) => Err(Errors::not_found(format!("service_request_id {no} 不存在"))),
+        Err(AppError::NotFound) => {
+            Err(Errors::not_found(format!("service_request_id {no} 不存在")))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -1280,7 +1299,10 @@ mod tests {
 
     #[test]
     fn formats_are_json_and_xml_only() {
-        assert_eq!(split_format("services.json"), Some(("services", Format::Json)));
+        assert_eq!(
+            split_format("services.json"),
+            Some(("services", Format::Json))
+        );
         assert_eq!(split_format("a.b.xml"), Some(("a.b", Format::Xml)));
         assert_eq!(split_format("services.html"), None);
         assert_eq!(split_format("services"), None);

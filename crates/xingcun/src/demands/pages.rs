@@ -64,6 +64,8 @@ pub struct DemandListParams {
     pub to: Option<String>,
     pub overdue: Option<String>,
     pub q: Option<String>,
+    /// `handler`: the demands handled in the unit (承办), not those concerning it (所属).
+    pub by: Option<String>,
     #[serde(flatten)]
     pub page: PageParams,
     pub export: Option<String>,
@@ -147,6 +149,7 @@ fn parse_filter(p: &DemandListParams, today: chrono::NaiveDate) -> AppResult<Dem
         registered_to: date(&p.to, "登记日期止")?,
         overdue_on: (nonempty(&p.overdue) == Some("1")).then_some(today),
         text: nonempty(&p.q).map(str::to_string),
+        household: None,
     })
 }
 
@@ -162,7 +165,11 @@ pub async fn list_demands(
     let today = dates::today();
     let mut filter = parse_filter(&p, today)?;
     let narrowed = narrow_to_org(pool, &user.scope, nonempty(&p.org)).await?;
-    filter.org = narrowed.clone().filter(|_| nonempty(&p.org).is_some());
+    if nonempty(&p.by) == Some("handler") {
+        filter.handler = narrowed.clone();
+    } else {
+        filter.org = narrowed.clone();
+    }
     if p.export.as_deref() == Some("xlsx") {
         let items = match &narrowed {
             Some(_) => super::list(pool, &user.scope, &filter, 100_000, 0).await?,
@@ -197,6 +204,12 @@ pub async fn list_demands(
             "所属单位",
             nonempty(&p.org),
             org_options(pool, &user.scope).await?,
+        ),
+        Filter::select(
+            "by",
+            "范围",
+            nonempty(&p.by),
+            options([("handler", "本单位承办（含转入）")]),
         ),
         Filter::select(
             "status",
@@ -245,6 +258,20 @@ pub async fn list_demands(
         context! { view => view, extra_link => "/todo", extra_label => "我的待办" },
     )?
     .into_response())
+}
+
+/// A household's demands, for its page.
+pub async fn household_table(
+    pool: &sqlx::AnyPool,
+    scope: &crate::scope::Scope,
+    household_id: i64,
+) -> AppResult<Table> {
+    let f = DemandFilter {
+        household: Some(household_id),
+        ..Default::default()
+    };
+    let items = super::list(pool, scope, &f, 200, 0).await?;
+    Ok(demand_table(&items, dates::today()))
 }
 
 /// The desk intake form.

@@ -30,6 +30,31 @@ fn peer(ext: &axum::http::Extensions) -> Option<std::net::SocketAddr> {
     ext.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0)
 }
 
+/// A villager arrives without any cookie: give the browser the anonymous cookie the form's
+/// CSRF token is bound to (as the sign-in page does), and the token to this page.
+fn anonymous_cookie(state: &AppState, ctx: &mut Ctx) -> Option<String> {
+    if !ctx.csrf.is_empty() {
+        return None;
+    }
+    let anon = xingcun_crypto::random_token(24);
+    ctx.csrf = crate::web::csrf_for(state, &anon);
+    Some(crate::web::cookies::set(
+        crate::web::cookies::ANON,
+        &anon,
+        None,
+        state.config().secure_cookies,
+    ))
+}
+
+fn with_cookie(mut resp: Response, cookie: Option<String>) -> Response {
+    if let Some(c) = cookie
+        && let Ok(v) = c.parse()
+    {
+        resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
+    }
+    resp
+}
+
 /// One person to turn to.
 #[derive(Debug, Clone, Serialize)]
 pub struct Contact {
@@ -285,18 +310,14 @@ async fn village_page(
 /// `GET /v/{code}`.
 pub async fn show_village(
     State(state): State<AppState>,
-    ctx: Ctx,
+    mut ctx: Ctx,
     Path(code): Path<String>,
 ) -> AppResult<Response> {
     let unit = village(&state.db().pool, &code).await?;
-    village_page(
-        &state,
-        &ctx,
-        &unit,
-        &DemandForm::default(),
-        Default::default(),
-    )
-    .await
+    let cookie = anonymous_cookie(&state, &mut ctx);
+    let form = DemandForm::default();
+    let page = village_page(&state, &ctx, &unit, &form, Default::default()).await?;
+    Ok(with_cookie(page, cookie))
 }
 
 /// The public filing form.
@@ -401,11 +422,13 @@ pub async fn find_tracking(Query(q): Query<TrackParams>) -> Response {
 /// `GET /t/{no}`: progress of a demand, its public log, and the verdict form once concluded.
 pub async fn show_tracking(
     State(state): State<AppState>,
-    ctx: Ctx,
+    mut ctx: Ctx,
     Path(no): Path<String>,
     Query(q): Query<TrackParams>,
 ) -> AppResult<Response> {
-    tracking_page(&state, &ctx, &no, q.new.is_some(), None).await
+    let cookie = anonymous_cookie(&state, &mut ctx);
+    let page = tracking_page(&state, &ctx, &no, q.new.is_some(), None).await?;
+    Ok(with_cookie(page, cookie))
 }
 
 async fn tracking_page(
@@ -503,5 +526,213 @@ pub async fn give_verdict(
         Ok(_) => Ok(Redirect::to(&format!("/t/{no}")).into_response()),
         Err(AppError::BadRequest(msg)) => tracking_page(&state, &ctx, &no, false, Some(msg)).await,
         Err(e) => Err(e),
+    }
+}
+
+/// Sets (or, with `None`, removes) a person's public work phone, audited.
+pub async fn set_work_phone(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    person_id: i64,
+    phone: Option<&str>,
+) -> AppResult<()> {
+    let old: Option<String> =
+        sqlx::query_scalar::<_, String>("SELECT phone FROM work_phone WHERE person_id = $1")
+            .bind(person_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if old.as_deref() == phone {
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM work_phone WHERE person_id = $1")
+        .bind(person_id)
+        .execute(&mut **tx)
+        .await?;
+    if let Some(p) = phone {
+        sqlx::query("INSERT INTO work_phone (person_id, phone, updated_at) VALUES ($1, $2, $3)")
+            .bind(person_id)
+            .bind(p.to_string())
+            .bind(crate::db::now_ms())
+            .execute(&mut **tx)
+            .await?;
+    }
+    let changes = [crate::audit::Change {
+        field: "工作电话",
+        old,
+        new: phone.map(str::to_string),
+    }];
+    crate::audit::record(
+        tx,
+        crate::audit::Entry {
+            actor,
+            action: crate::audit::Action::Update,
+            entity: "work_phone",
+            entity_key: &person_id.to_string(),
+            org_code: None,
+            changes: &changes,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// A work phone as typed: digits with at most one dash or space between groups, 7 to 20
+/// characters (an office line such as 0999-6612345, or a mobile).
+pub fn parse_work_phone(s: &str) -> Result<Option<String>, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let ok = (7..=20).contains(&t.chars().count())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || c == '-' || c == ' ')
+        && t.starts_with(|c: char| c.is_ascii_digit());
+    if ok {
+        Ok(Some(t.to_string()))
+    } else {
+        Err(format!(
+            "工作电话“{t}”应为数字，可用“-”分隔，如 0999-6612345"
+        ))
+    }
+}
+
+/// The people named on a village's page, with their stored work phones: (person id, name,
+/// role, phone).
+async fn village_people(
+    pool: &AnyPool,
+    village: &OrgUnit,
+    day: &str,
+) -> AppResult<Vec<(i64, String, String, Option<String>)>> {
+    let (lo, hi) = village.scope().bounds();
+    let rows = sqlx::query(
+        "SELECT p.id, p.name, '包村领导', w.phone FROM village_contact t JOIN person p ON p.id = t.person_id
+           LEFT JOIN work_phone w ON w.person_id = p.id
+          WHERE t.org_code = $1 AND t.starts_on <= $4 AND (t.ends_on IS NULL OR t.ends_on > $4)
+         UNION
+         SELECT p.id, p.name, '驻村干部', w.phone FROM stationing t JOIN person p ON p.id = t.person_id
+           LEFT JOIN work_phone w ON w.person_id = p.id
+          WHERE t.org_code = $1 AND t.starts_on <= $4 AND (t.ends_on IS NULL OR t.ends_on > $4)
+         UNION
+         SELECT p.id, p.name, '网格员', w.phone FROM grid_duty t JOIN person p ON p.id = t.person_id
+           LEFT JOIN work_phone w ON w.person_id = p.id
+          WHERE t.org_code >= $2 AND t.org_code < $3 AND t.starts_on <= $4
+            AND (t.ends_on IS NULL OR t.ends_on > $4)
+         ORDER BY 3, 2",
+    )
+    .bind(village.code.clone())
+    .bind(lo)
+    .bind(hi)
+    .bind(day.to_string())
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+        .collect()
+}
+
+/// Who may keep a village's work phones: a user who may write data there.
+fn may_edit_phones(user: &crate::accounts::CurrentUser, village: &OrgUnit) -> AppResult<()> {
+    user.require(crate::accounts::Permission::WriteData)?;
+    if !user.scope.contains(&village.code) {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// `GET /v/{code}/phones`: the work phones shown on the village's page, for editing.
+pub async fn show_work_phones(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: crate::accounts::CurrentUser,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    let unit = village(&state.db().pool, &code).await?;
+    may_edit_phones(&user, &unit)?;
+    phones_page(&state, &ctx, &unit, Vec::new()).await
+}
+
+async fn phones_page(
+    state: &AppState,
+    ctx: &Ctx,
+    unit: &OrgUnit,
+    errors: Vec<String>,
+) -> AppResult<Response> {
+    let people = village_people(&state.db().pool, unit, &dates::today().to_string()).await?;
+    let rows: Vec<_> = people
+        .iter()
+        .map(|(id, name, role, phone)| context! { id => id, name => name, role => role, phone => phone })
+        .collect();
+    let resp = render(
+        state,
+        ctx,
+        "pages/work_phones.html",
+        context! {
+            unit => unit,
+            rows => rows,
+            errors => errors,
+            crumbs => vec![
+                crate::web::list::Crumb { label: "群众诉求".into(), href: Some("/demands".into()) },
+                crate::web::list::Crumb { label: format!("{} · 工作电话", unit.name), href: None },
+            ],
+        },
+    )?
+    .into_response();
+    Ok(resp)
+}
+
+/// `POST /v/{code}/phones`: `phone_{person id}` fields; all checked before any is saved.
+pub async fn save_work_phones(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: crate::accounts::CurrentUser,
+    Path(code): Path<String>,
+    Form(fields): Form<std::collections::HashMap<String, String>>,
+) -> AppResult<Response> {
+    let pool = &state.db().pool;
+    let unit = village(pool, &code).await?;
+    may_edit_phones(&user, &unit)?;
+    let people = village_people(pool, &unit, &dates::today().to_string()).await?;
+    let mut errors = Vec::new();
+    let mut changes = Vec::new();
+    for (id, name, _, _) in &people {
+        if let Some(v) = fields.get(&format!("phone_{id}")) {
+            match parse_work_phone(v) {
+                Ok(p) => changes.push((*id, p)),
+                Err(e) => errors.push(format!("{name}：{e}")),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        let mut resp = phones_page(&state, &ctx, &unit, errors).await?;
+        *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(resp);
+    }
+    let actor = super::pages::actor_of(&user);
+    let mut tx = pool.begin().await?;
+    for (id, phone) in changes {
+        set_work_phone(&mut tx, &actor, id, phone.as_deref()).await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/v/{}", unit.code)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_work_phone;
+
+    #[test]
+    fn work_phones_take_digits_with_dashes_and_refuse_the_rest() {
+        assert_eq!(
+            parse_work_phone(" 0999-6612345 "),
+            Ok(Some("0999-6612345".into()))
+        );
+        assert_eq!(
+            parse_work_phone("13900001234"),
+            Ok(Some("13900001234".into()))
+        );
+        assert_eq!(parse_work_phone(""), Ok(None));
+        for bad in ["12345", "0999-66x2345", "-0999661234", "电话0999661234"] {
+            assert!(parse_work_phone(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -34,7 +34,12 @@ pub const DEMO_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 /// managed by `admin` (区级业务管理员), accounts by `xitong`, roles and second factors by
 /// `anquan`, and the audit trail is read by `shenji`.
 pub const DEMO_ACCOUNTS: &[(&str, &str, Role, &str)] = &[
-    ("admin", "区级业务管理员", Role::DistrictAdmin, DISTRICT_CODE),
+    (
+        "admin",
+        "区级业务管理员",
+        Role::DistrictAdmin,
+        DISTRICT_CODE,
+    ),
     ("xitong", "系统管理员", Role::SystemAdmin, DISTRICT_CODE),
     ("anquan", "安全管理员", Role::SecurityAdmin, DISTRICT_CODE),
     ("shenji", "审计管理员", Role::AuditAdmin, DISTRICT_CODE),
@@ -171,6 +176,7 @@ pub async fn build_sized(state: &AppState, date: NaiveDate, villages: usize) -> 
     build_base_sized(state, villages).await?;
     build_registry(state, date, villages).await?;
     link_party_member_account(state).await?;
+    work_phones(state).await?;
     sqlx::query("INSERT INTO app_setting (key, value) VALUES ('demo_date', $1)")
         .bind(date.to_string())
         .execute(&state.db().pool)
@@ -313,4 +319,25 @@ pub fn print_accounts(_state: &AppState) {
     for (username, name, role, org) in DEMO_ACCOUNTS {
         println!("  {username:<10} {}  {name}（{org}）", role.label());
     }
+}
+
+/// Office lines for everyone a village's public page names (包村, 驻村, 入网): 0999-66NNNNN.
+async fn work_phones(state: &AppState) -> anyhow::Result<()> {
+    let pool = &state.db().pool;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT person_id FROM village_contact UNION SELECT person_id FROM stationing
+         UNION SELECT person_id FROM grid_duty ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await?;
+    let actor = Actor::system();
+    let mut tx = pool.begin().await?;
+    for (n, id) in ids.iter().enumerate() {
+        let phone = format!("0999-66{:05}", n + 1);
+        crate::demands::public::set_work_phone(&mut tx, &actor, *id, Some(&phone))
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

@@ -662,16 +662,44 @@ pub const DEMANDS_RESOLVED: usize = 149;
 
 /// What villagers raise, by 领域.
 const DEMAND_TOPICS: &[(&str, &str, &str)] = &[
-    ("drinking_water", "urgent", "自来水管道冻裂，家中停水两天，请尽快维修"),
+    (
+        "drinking_water",
+        "urgent",
+        "自来水管道冻裂，家中停水两天，请尽快维修",
+    ),
     ("transport", "hard", "村东生产路坑洼积水，雨天农机无法通行"),
-    ("living_environment", "worrying", "村口垃圾点清运不及时，气味较大"),
-    ("farm_subsidy", "hoped_for", "咨询今年耕地地力保护补贴发放时间和标准"),
-    ("elderly_care", "worrying", "独居老人冬季取暖有困难，希望帮助联系"),
-    ("employment", "hoped_for", "希望村里组织技能培训，帮助就近务工"),
+    (
+        "living_environment",
+        "worrying",
+        "村口垃圾点清运不及时，气味较大",
+    ),
+    (
+        "farm_subsidy",
+        "hoped_for",
+        "咨询今年耕地地力保护补贴发放时间和标准",
+    ),
+    (
+        "elderly_care",
+        "worrying",
+        "独居老人冬季取暖有困难，希望帮助联系",
+    ),
+    (
+        "employment",
+        "hoped_for",
+        "希望村里组织技能培训，帮助就近务工",
+    ),
     ("infrastructure", "hard", "路灯损坏多处，夜间出行不便"),
     ("health", "urgent", "家中老人行动不便，希望家庭医生上门随访"),
-    ("land_and_homestead", "hard", "宅基地边界与邻户有分歧，请求协调"),
-    ("social_security", "hoped_for", "咨询城乡居民养老保险缴费档次"),
+    (
+        "land_and_homestead",
+        "hard",
+        "宅基地边界与邻户有分歧，请求协调",
+    ),
+    (
+        "social_security",
+        "hoped_for",
+        "咨询城乡居民养老保险缴费档次",
+    ),
 ];
 
 /// 诉求 raised on visits: the i-th of n received falls on 1 January + ⌊i·d/n⌋ days; the first
@@ -714,7 +742,11 @@ fn demand_rows(pool: &[Vec<(String, String)>], date: NaiveDate) -> SheetData {
                 row.push(("状态", s("closed")));
                 row.push((
                     "满意度",
-                    s(if i % 9 == 4 { "fairly_satisfied" } else { "satisfied" }),
+                    s(if i % 9 == 4 {
+                        "fairly_satisfied"
+                    } else {
+                        "satisfied"
+                    }),
                 ));
             } else {
                 row.push(("状态", s("concluded")));

@@ -91,6 +91,7 @@ macro_rules! source {
 pub static SOURCES: &[Source] = &[
     source!("outreach.coverage", coverage_alerts),
     source!("talent.college_cadre", college_cadre_alerts),
+    source!("demands.overdue", crate::demands::jobs::overdue_alerts),
 ];
 
 /// Every alert in `scope` at `at`, source by source.
@@ -236,7 +237,7 @@ pub async fn show_alerts(
         .ok_or(AppError::NotFound)?;
     let today = crate::dates::today();
     let mut all = alerts(pool, &unit.scope(), today).await?;
-    all.sort_by(|a, b| a.severity.cmp(&b.severity));
+    all.sort_by_key(|a| a.severity);
     let kinds: Vec<&'static str> = {
         let mut k: Vec<&'static str> = all.iter().map(|a| a.kind).collect();
         k.dedup();

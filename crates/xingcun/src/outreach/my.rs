@@ -127,6 +127,13 @@ pub struct VisitFields {
     pub visited_on: String,
     #[serde(default)]
     pub notes: String,
+    /// A problem the household raised (诉求), optional: filed with the visit.
+    #[serde(default)]
+    pub problem: String,
+    #[serde(default)]
+    pub problem_category: String,
+    #[serde(default)]
+    pub problem_field: String,
 }
 
 /// Reads the visit form: the date (today when empty) may not lie after today; the note is
@@ -210,6 +217,45 @@ pub async fn save_visit(
     })
 }
 
+/// Files the problem raised on a visit as a demand (来源 走访收集) of the household's unit.
+async fn raise_problem(
+    state: &AppState,
+    user: &CurrentUser,
+    visit: &SavedVisit,
+    fields: &VisitFields,
+    problem: &str,
+) -> AppResult<crate::demands::Filed> {
+    use xingcun_domain::enums::{DemandCategory, DemandField, DemandSource};
+    let org: String = sqlx::query_scalar("SELECT org_code FROM household WHERE id = $1")
+        .bind(visit.household_id)
+        .fetch_one(&state.db().pool)
+        .await?;
+    let new = crate::demands::NewDemand {
+        org_code: org,
+        household_id: Some(visit.household_id),
+        reporter_id: None,
+        contact_name_enc: None,
+        contact_phone: None,
+        source: Some(DemandSource::Visit),
+        category: DemandCategory::from_code(fields.problem_category.trim()),
+        field: DemandField::from_code(fields.problem_field.trim()),
+        content: problem.to_string(),
+        address: None,
+        lat: None,
+        lon: None,
+        registered_on: visit
+            .visited_on
+            .parse()
+            .unwrap_or_else(|_| crate::dates::today()),
+        channel: crate::demands::Channel::Visit,
+        visit_id: Some(visit.id),
+    };
+    state
+        .intake()
+        .file(new, crate::demands::pages::actor_of(user))
+        .await
+}
+
 fn crumbs(household: Option<&str>) -> Vec<Crumb> {
     let mut c = vec![Crumb {
         label: "我的联系户".into(),
@@ -228,6 +274,8 @@ fn crumbs(household: Option<&str>) -> Vec<Crumb> {
 pub struct MyParams {
     /// The 走访编号 just written, to confirm it.
     pub logged: Option<String>,
+    /// The 诉求编号 filed with it, if a problem was raised.
+    pub demand: Option<String>,
 }
 
 /// `GET /my/households`: the list; one tap on a household opens its visit form.
@@ -252,6 +300,7 @@ pub async fn show_my_households(
             linked => user.person_id.is_some(),
             households => households,
             logged => p.logged,
+            demand => p.demand,
             today => today.to_string(),
         },
     )?
@@ -275,23 +324,34 @@ fn visit_page(
             form => fields,
             error => error,
             today => crate::dates::today().to_string(),
+            categories => crate::registry::pages::options(
+                xingcun_domain::enums::DemandCategory::ALL.iter().map(|c| (c.code(), c.label()))
+            ),
+            fields => crate::registry::pages::options(
+                xingcun_domain::enums::DemandField::ALL.iter().map(|c| (c.code(), c.label()))
+            ),
         },
     )
 }
 
-/// `GET /my/households/{id}`: the visit form of one of the user's households.
+/// `GET /my/households/{id}`: the visit form of one of the user's households. An account not
+/// linked to a person goes back to the list, which says so.
 pub async fn show_visit_form(
     State(state): State<AppState>,
     ctx: Ctx,
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
+    user.require(Permission::LogVisits)?;
+    if user.person_id.is_none() {
+        return Ok(Redirect::to("/my/households").into_response());
+    }
     let person = person_of(&user)?;
     let today = crate::dates::today();
     let household = my_household(&state.db().pool, &user.scope, person, id, today).await?;
     let fields = VisitFields {
         visited_on: today.to_string(),
-        notes: String::new(),
+        ..Default::default()
     };
     Ok(visit_page(&state, &ctx, &household, &fields, None)?.into_response())
 }
@@ -304,6 +364,10 @@ pub async fn log_visit(
     Path(id): Path<i64>,
     Form(fields): Form<VisitFields>,
 ) -> AppResult<Response> {
+    user.require(Permission::LogVisits)?;
+    if user.person_id.is_none() {
+        return Ok(Redirect::to("/my/households").into_response());
+    }
     let person = person_of(&user)?;
     let today = crate::dates::today();
     let household = my_household(&state.db().pool, &user.scope, person, id, today).await?;
@@ -318,12 +382,25 @@ pub async fn log_visit(
         Ok(f) => f,
         Err(msg) => return refused(msg),
     };
+    let problem = fields.problem.trim();
+    if problem.chars().count() > 2000 {
+        return refused("反映的问题不能超过 2000 字".into());
+    }
     match save_visit(&state, &user, &form).await {
-        Ok(saved) => Ok(Redirect::to(&format!(
-            "/my/households?logged={}",
-            crate::web::urlencode(&saved.visit_no)
-        ))
-        .into_response()),
+        Ok(saved) => {
+            let mut to = format!(
+                "/my/households?logged={}",
+                crate::web::urlencode(&saved.visit_no)
+            );
+            if !problem.is_empty() {
+                let filed = raise_problem(&state, &user, &saved, &fields, problem).await?;
+                to.push_str(&format!(
+                    "&demand={}",
+                    crate::web::urlencode(&filed.demand_no)
+                ));
+            }
+            Ok(Redirect::to(&to).into_response())
+        }
         Err(AppError::Invalid(msg)) => refused(msg),
         Err(e) => Err(e),
     }
@@ -345,11 +422,13 @@ mod tests {
         let ahead = VisitFields {
             visited_on: "2026-07-01".into(),
             notes: "  ".into(),
+            ..Default::default()
         };
         assert!(parse_visit(7, &ahead, today).is_err());
         let noted = VisitFields {
             visited_on: "2026-06-01".into(),
             notes: " 门前路灯坏了 ".into(),
+            ..Default::default()
         };
         let f = parse_visit(7, &noted, today).unwrap();
         assert_eq!(f.notes.as_deref(), Some("门前路灯坏了"));
@@ -358,7 +437,7 @@ mod tests {
                 7,
                 &VisitFields {
                     visited_on: "6/1".into(),
-                    notes: String::new()
+                    ..Default::default()
                 },
                 today
             )

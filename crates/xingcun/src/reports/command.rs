@@ -43,7 +43,9 @@ pub async fn bytes(pool: &AnyPool, args: &ReportArgs, today: NaiveDate) -> anyho
             .context("数据库中还没有区划，请先导入区划")?,
     };
     let source = match &args.template {
-        Some(p) => std::fs::read_to_string(p).with_context(|| format!("无法读取模板 {}", p.display()))?,
+        Some(p) => {
+            std::fs::read_to_string(p).with_context(|| format!("无法读取模板 {}", p.display()))?
+        }
         None => DEFAULT_TEMPLATE.to_string(),
     };
     let data = gather(pool, &unit, &dates, super::engine::needs_children(&source))

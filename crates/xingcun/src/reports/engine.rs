@@ -46,18 +46,30 @@ pub async fn gather(
     dates: &Dates,
     with_children: bool,
 ) -> AppResult<ReportData> {
-    let figures = indicators::report(pool, unit, dates).await?.indicators;
-    let mut children = Vec::new();
+    // The children's figures are computed concurrently, each on a connection of its own.
+    let mut tasks = tokio::task::JoinSet::new();
     if with_children {
         let as_of = dates.as_of.to_string();
-        for child in crate::org::children(pool, &unit.scope(), &unit.code).await? {
-            if child.revoked_on.as_deref().is_some_and(|r| *r <= *as_of) {
-                continue;
-            }
-            let f = indicators::report(pool, &child, dates).await?.indicators;
-            children.push((child, f));
+        for (i, child) in crate::org::children(pool, &unit.scope(), &unit.code)
+            .await?
+            .into_iter()
+            .filter(|c| c.revoked_on.as_deref().is_none_or(|r| *r > *as_of))
+            .enumerate()
+        {
+            let (pool, dates) = (pool.clone(), *dates);
+            tasks.spawn(async move {
+                let f = indicators::report(&pool, &child, &dates).await?.indicators;
+                AppResult::Ok((i, child, f))
+            });
         }
     }
+    let figures = indicators::report(pool, unit, dates).await?.indicators;
+    let mut children = Vec::with_capacity(tasks.len());
+    while let Some(done) = tasks.join_next().await {
+        children.push(done.map_err(|e| crate::error::AppError::Internal(e.into()))??);
+    }
+    children.sort_by_key(|(i, _, _)| *i);
+    let children = children.into_iter().map(|(_, c, f)| (c, f)).collect();
     Ok(ReportData {
         unit: unit.clone(),
         dates: *dates,
@@ -159,7 +171,9 @@ impl FigureValue {
                 || "—".into(),
                 |p| format!("百分之{}", chinese_decimal(p.trim_end_matches('%'))),
             ),
-            Figure::Mean(m) => m.map_or_else(|| "—".into(), |v| chinese_decimal(&format!("{v:.1}"))),
+            Figure::Mean(m) => {
+                m.map_or_else(|| "—".into(), |v| chinese_decimal(&format!("{v:.1}")))
+            }
         }
     }
 }
@@ -218,7 +232,11 @@ impl Object for FigureValue {
 }
 
 fn lookup(figures: &Figures, key: &str) -> Option<(&'static Indicator, Figure)> {
-    figures.0.iter().find(|(i, _)| i.key == key).map(|(i, f)| (*i, *f))
+    figures
+        .0
+        .iter()
+        .find(|(i, _)| i.key == key)
+        .map(|(i, f)| (*i, *f))
 }
 
 fn unknown_key(key: &str) -> Error {
@@ -228,7 +246,10 @@ fn unknown_key(key: &str) -> Error {
 }
 
 fn parse_date(v: &Value) -> Result<NaiveDate, Error> {
-    let s = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+    let s = v
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| v.to_string());
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| invalid(format!("“{s}”不是日期（应为 YYYY-MM-DD）")))
 }
@@ -253,11 +274,7 @@ fn table_keys(spec: &Value) -> Result<Vec<&'static Indicator>, Error> {
     Ok(out)
 }
 
-fn build_table(
-    data: &ReportData,
-    inds: &[&'static Indicator],
-    caption: Option<String>,
-) -> Table {
+fn build_table(data: &ReportData, inds: &[&'static Indicator], caption: Option<String>) -> Table {
     let mut header = vec!["单位".to_string()];
     header.extend(inds.iter().map(|i| {
         if i.unit_word.is_empty() || i.is_ratio() {
@@ -329,15 +346,17 @@ pub fn build_document(data: &ReportData, source: &str) -> Result<Document, Templ
     let pct_figure = figure.clone();
     env.add_function("pct", move |key: String| -> Result<Value, Error> {
         match indicators::find(&key) {
-            Some(i) if !i.is_ratio() => Err(invalid(format!(
-                "指标“{key}”不是比率，请用 v(\"{key}\")"
-            ))),
+            Some(i) if !i.is_ratio() => {
+                Err(invalid(format!("指标“{key}”不是比率，请用 v(\"{key}\")")))
+            }
             _ => pct_figure(key),
         }
     });
     env.add_function("name", |key: String| -> Result<Value, Error> {
         Ok(Value::from(
-            indicators::find(&key).ok_or_else(|| unknown_key(&key))?.name,
+            indicators::find(&key)
+                .ok_or_else(|| unknown_key(&key))?
+                .name,
         ))
     });
     env.add_function("has", |key: String| indicators::find(&key).is_some());
@@ -399,7 +418,9 @@ pub fn build_document(data: &ReportData, source: &str) -> Result<Document, Templ
                 .filter(|i| i.line == *l)
                 .map(|i| i.key)
                 .collect();
-            Value::from_serialize(context! { number => l.number(), label => l.label(), keys => keys })
+            Value::from_serialize(
+                context! { number => l.number(), label => l.label(), keys => keys },
+            )
         })
         .collect();
     let ctx = context! {
@@ -466,7 +487,10 @@ impl Format {
 }
 
 /// The document's bytes in a format.
-pub fn render_bytes(doc: &Document, format: Format) -> Result<Vec<u8>, xingcun_report::RenderError> {
+pub fn render_bytes(
+    doc: &Document,
+    format: Format,
+) -> Result<Vec<u8>, xingcun_report::RenderError> {
     match format {
         Format::Docx => xingcun_report::docx::render(doc),
         Format::Pdf => xingcun_report::pdf::render(doc),
@@ -561,14 +585,22 @@ mod tests {
 
     #[test]
     fn a_table_has_a_row_per_child_and_a_total_each_cell_linked() {
-        let doc = build_document(&data(), "{{ table([\"outreach.work_teams\", \"talent.college_cadre_coverage\"], \"表一\") }}").unwrap();
+        let doc = build_document(
+            &data(),
+            "{{ table([\"outreach.work_teams\", \"talent.college_cadre_coverage\"], \"表一\") }}",
+        )
+        .unwrap();
         let [Block::Table(t)] = doc.blocks.as_slice() else {
             panic!("{:?}", doc.blocks)
         };
         assert_eq!(t.caption.as_deref(), Some("表一"));
         assert_eq!(
             t.header,
-            ["单位", "「一亲三心」工作队数（个）", "\"一村一名大学生村干部\"覆盖率"]
+            [
+                "单位",
+                "「一亲三心」工作队数（个）",
+                "\"一村一名大学生村干部\"覆盖率"
+            ]
         );
         let rows: Vec<Vec<String>> = t
             .rows
@@ -601,9 +633,17 @@ mod tests {
     fn errors_name_the_line_in_chinese() {
         let e = build_document(&data(), "a\nb\n{{ v(\"x.y\") }}").unwrap_err();
         assert_eq!(e.line, Some(3));
-        assert!(e.text().starts_with("模板第 3 行：未知的指标“x.y”"), "{}", e.text());
+        assert!(
+            e.text().starts_with("模板第 3 行：未知的指标“x.y”"),
+            "{}",
+            e.text()
+        );
         let e = build_document(&data(), "{% for %}").unwrap_err();
-        assert!(e.text().starts_with("模板第 1 行：语法错误"), "{}", e.text());
+        assert!(
+            e.text().starts_with("模板第 1 行：语法错误"),
+            "{}",
+            e.text()
+        );
         let e = build_document(&data(), "{{ \"2026-02-30\" | cn_date }}").unwrap_err();
         assert!(e.text().contains("不是日期"), "{}", e.text());
         let e = build_document(&data(), "{{ \"abc\" | cn }}").unwrap_err();
@@ -625,9 +665,13 @@ mod tests {
             })
             .collect();
         for line in Line::ALL {
-            assert!(headings.iter().any(|h| h == line.label()), "{}", line.label());
+            assert!(
+                headings.iter().any(|h| h == line.label()),
+                "{}",
+                line.label()
+            );
         }
-        let forged = format!("{}", figure_marker("99", "/evil"));
+        let forged = figure_marker("99", "/evil");
         let doc = build_document(&data(), &forged).unwrap();
         assert!(doc.figures().is_empty());
     }

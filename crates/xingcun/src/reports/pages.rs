@@ -15,8 +15,8 @@ use crate::accounts::{CurrentUser, Permission};
 use crate::app::AppState;
 use crate::dates;
 use crate::error::{AppError, AppResult};
-use crate::indicators::dates::DateParams;
 use crate::indicators::Dates;
+use crate::indicators::dates::DateParams;
 use crate::org::{OrgFilter, OrgUnit};
 use crate::scope::Scope;
 use crate::web::{Ctx, render};
@@ -98,7 +98,11 @@ pub struct DownloadParams {
 }
 
 /// The source of a template by its form id: the built-in one or a stored one in scope.
-async fn source_of(state: &AppState, user: &CurrentUser, id: Option<&str>) -> AppResult<(String, String)> {
+async fn source_of(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Option<&str>,
+) -> AppResult<(String, String)> {
     match id.filter(|s| !s.is_empty()).unwrap_or(BUILTIN) {
         BUILTIN => Ok(("年度工作报告".into(), DEFAULT_TEMPLATE.to_string())),
         other => {
@@ -270,8 +274,15 @@ async fn preview_or_save(
     if f.action.as_deref() == Some("save") {
         let saved = match id {
             None => {
-                store::create(state.db(), &user.scope, &user.actor(), &user.org_code, &f.name, &f.body)
-                    .await
+                store::create(
+                    state.db(),
+                    &user.scope,
+                    &user.actor(),
+                    &user.org_code,
+                    &f.name,
+                    &f.body,
+                )
+                .await
             }
             Some(id) => store::save(
                 state.db(),
@@ -300,7 +311,9 @@ async fn preview_or_save(
     }
     editor.figures = doc.figures().len();
     editor.preview = Some(doc);
-    Ok(editor_page(state, ctx, user, &f, editor).await?.into_response())
+    Ok(editor_page(state, ctx, user, &f, editor)
+        .await?
+        .into_response())
 }
 
 /// `POST /reports/new`

@@ -139,12 +139,10 @@ fn bind_filter<'q>(
 /// How many audit rows in scope match (rows without a unit, e.g. sign-ins, are in every scope).
 pub async fn count_audit(pool: &AnyPool, scope: &Scope, f: &LogFilter) -> AppResult<i64> {
     let sql = format!("SELECT COUNT(*) FROM audit_log a WHERE {AUDIT_WHERE}");
-    Ok(
-        bind_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), scope, f)
-            .fetch_one(pool)
-            .await?
-            .try_get(0)?,
-    )
+    Ok(bind_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), scope, f)
+        .fetch_one(pool)
+        .await?
+        .try_get(0)?)
 }
 
 /// Audit rows in scope, newest first.
@@ -200,12 +198,10 @@ const ACCESS_WHERE: &str = "(a.org_code IS NULL OR (a.org_code >= $1 AND a.org_c
 
 pub async fn count_access(pool: &AnyPool, scope: &Scope, f: &LogFilter) -> AppResult<i64> {
     let sql = format!("SELECT COUNT(*) FROM access_log a WHERE {ACCESS_WHERE}");
-    Ok(
-        bind_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), scope, f)
-            .fetch_one(pool)
-            .await?
-            .try_get(0)?,
-    )
+    Ok(bind_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), scope, f)
+        .fetch_one(pool)
+        .await?
+        .try_get(0)?)
 }
 
 /// Access-log rows in scope, newest first.
@@ -255,12 +251,13 @@ pub struct Purged {
 /// than the configured hours. The audit trail is never purged. `now` is Unix ms.
 pub async fn run_pending(db: &Db, config: &Config, now: i64) -> AppResult<Purged> {
     let idle_cutoff = now - config.session_idle_minutes * 60_000;
-    let sessions = sqlx::query("DELETE FROM user_session WHERE expires_at <= $1 OR last_seen_at < $2")
-        .bind(now)
-        .bind(idle_cutoff)
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
+    let sessions =
+        sqlx::query("DELETE FROM user_session WHERE expires_at <= $1 OR last_seen_at < $2")
+            .bind(now)
+            .bind(idle_cutoff)
+            .execute(&db.pool)
+            .await?
+            .rows_affected();
     let days = config.access_log_retention_days.max(MIN_LOG_RETENTION_DAYS);
     let access_rows = sqlx::query("DELETE FROM access_log WHERE at < $1")
         .bind(now - days * 86_400_000)

@@ -75,7 +75,8 @@ pub async fn totp_submit(
     }
     match totp::check_code(state.db(), state.crypto(), user.id, &f.code).await? {
         totp::CodeOutcome::Accepted => {
-            let token = cookies::get(&headers, cookies::SESSION).ok_or(AppError::Unauthenticated)?;
+            let token =
+                cookies::get(&headers, cookies::SESSION).ok_or(AppError::Unauthenticated)?;
             totp::mark_session_done(state.db(), &token).await?;
             Ok(Redirect::to(&safe_next(f.next.as_deref(), user.role.home())).into_response())
         }
@@ -99,7 +100,12 @@ async fn enrol_page(
 ) -> AppResult<axum::response::Html<String>> {
     let enrolled = totp::is_enrolled(state.db(), user.id).await?;
     if enrolled && !user.second_factor_pending {
-        return render(state, ctx, "pages/totp_enrol.html", context! { enrolled => true });
+        return render(
+            state,
+            ctx,
+            "pages/totp_enrol.html",
+            context! { enrolled => true },
+        );
     }
     let secret = totp::pending_secret(state.db(), state.crypto(), user.id).await?;
     let uri = xingcun_crypto::totp::otpauth_uri(totp::ISSUER, &user.username, &secret);
@@ -154,7 +160,13 @@ pub async fn enrol_confirm(
         }
         return Ok(Redirect::to(user.role.home()).into_response());
     }
-    let page = enrol_page(&state, &ctx, &user, Some("动态口令不正确，请核对认证器后重试")).await?;
+    let page = enrol_page(
+        &state,
+        &ctx,
+        &user,
+        Some("动态口令不正确，请核对认证器后重试"),
+    )
+    .await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -284,7 +296,16 @@ pub async fn audit_trail(
     let pool = &state.db().pool;
     let f = p.filter();
     let table_of = |rows: &[super::AuditRow]| {
-        let mut t = Table::new(&["序号", "时间", "操作人", "操作", "对象", "对象标识", "单位", "变更内容"]);
+        let mut t = Table::new(&[
+            "序号",
+            "时间",
+            "操作人",
+            "操作",
+            "对象",
+            "对象标识",
+            "单位",
+            "变更内容",
+        ]);
         for r in rows {
             t.push(vec![
                 Cell::text(r.seq.to_string()),
@@ -307,9 +328,15 @@ pub async fn audit_trail(
         ));
     }
     let total = super::count_audit(pool, &user.scope, &f).await?;
-    let pagination = Pagination::new(p.page.clone(), total);
-    let rows =
-        super::list_audit(pool, &user.scope, &f, pagination.offset(), pagination.limit()).await?;
+    let pagination = Pagination::new(p.page, total);
+    let rows = super::list_audit(
+        pool,
+        &user.scope,
+        &f,
+        pagination.offset(),
+        pagination.limit(),
+    )
+    .await?;
     let actions = AUDIT_ACTIONS
         .iter()
         .map(|(c, l)| ((*c).to_string(), (*l).to_string()))
@@ -368,9 +395,15 @@ pub async fn access_log(
         ));
     }
     let total = super::count_access(pool, &user.scope, &f).await?;
-    let pagination = Pagination::new(p.page.clone(), total);
-    let rows =
-        super::list_access(pool, &user.scope, &f, pagination.offset(), pagination.limit()).await?;
+    let pagination = Pagination::new(p.page, total);
+    let rows = super::list_access(
+        pool,
+        &user.scope,
+        &f,
+        pagination.offset(),
+        pagination.limit(),
+    )
+    .await?;
     let fields = FIELDS
         .iter()
         .map(|(c, l)| ((*c).to_string(), (*l).to_string()))
@@ -424,8 +457,14 @@ pub async fn reveal_person_field(
     if !FIELDS.iter().any(|(c, _)| *c == f.field) {
         return Err(AppError::BadRequest("未知字段".into()));
     }
-    crate::registry::pages::people::person_page(&state, &ctx, &user, id, Some((&f.field, &f.reason)))
-        .await
+    crate::registry::pages::people::person_page(
+        &state,
+        &ctx,
+        &user,
+        id,
+        Some((&f.field, &f.reason)),
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -445,7 +484,8 @@ pub async fn api_reveal_person_field(
     if !FIELDS.iter().any(|(c, _)| *c == b.field) {
         return Err(AppError::invalid("field 须为 id_number 或 phone"));
     }
-    let value = crate::registry::pages::people::reveal(&state, &user, id, &b.field, &b.reason).await?;
+    let value =
+        crate::registry::pages::people::reveal(&state, &user, id, &b.field, &b.reason).await?;
     Ok(axum::Json(
         serde_json::json!({ "field": b.field, "value": value }),
     ))

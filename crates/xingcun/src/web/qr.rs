@@ -32,7 +32,11 @@ mod tests {
     #[test]
     fn a_qr_code_is_one_svg_element_whose_size_grows_with_the_text() {
         let short = qr_svg("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP");
-        assert!(short.starts_with("<svg"), "{}", &short[..40.min(short.len())]);
+        assert!(
+            short.starts_with("<svg"),
+            "{}",
+            &short[..40.min(short.len())]
+        );
         assert!(short.trim_end().ends_with("</svg>"));
         assert!(!short.contains("<?xml"));
         assert!(short.contains("<path") || short.contains("<rect"));

@@ -88,6 +88,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/pages/todo.html"),
     ),
     (
+        "pages/work_phones.html",
+        include_str!("../../templates/pages/work_phones.html"),
+    ),
+    (
         "pages/public_village.html",
         include_str!("../../templates/pages/public_village.html"),
     ),

@@ -1471,23 +1471,36 @@ async fn check_demands(
 ) -> Result<(), sqlx::Error> {
     use xingcun_domain::enums::{DemandStatus, Satisfaction};
     let s = &sheets::DEMANDS;
-    let [org, hh, reporter, content, registered, accepted, due, status, concluded, outcome, verdict, handler_org, handler] =
-        [
-            "所属区划编码",
-            "户编号",
-            "反映人身份证号",
-            "内容",
-            "登记日期",
-            "受理日期",
-            "办理时限",
-            "状态",
-            "办结日期",
-            "办理结果",
-            "满意度",
-            "承办单位编码",
-            "承办人身份证号",
-        ]
-        .map(|h| ix(s, h));
+    let [
+        org,
+        hh,
+        reporter,
+        content,
+        registered,
+        accepted,
+        due,
+        status,
+        concluded,
+        outcome,
+        verdict,
+        handler_org,
+        handler,
+    ] = [
+        "所属区划编码",
+        "户编号",
+        "反映人身份证号",
+        "内容",
+        "登记日期",
+        "受理日期",
+        "办理时限",
+        "状态",
+        "办结日期",
+        "办理结果",
+        "满意度",
+        "承办单位编码",
+        "承办人身份证号",
+    ]
+    .map(|h| ix(s, h));
     let _ = content;
     for col in [reporter, handler] {
         resolve_people_at(pool, crypto, items, col, world, opts).await?;
@@ -1518,14 +1531,11 @@ async fn check_demands(
                 Some((k, prefix)) if k.is_village() || *k == OrgKind::Grid => {
                     if let Some(h) = it.get(hh) {
                         match world.households.get(h) {
-                            None => problems.push(p(
-                                hh,
-                                format!("户编号 {h} 不存在（户表和系统中都没有）"),
-                            )),
-                            Some(at) if !at.starts_with(prefix.as_str()) => problems.push(p(
-                                hh,
-                                format!("户 {h} 不在 {code} 及其下级网格内"),
-                            )),
+                            None => problems
+                                .push(p(hh, format!("户编号 {h} 不存在（户表和系统中都没有）"))),
+                            Some(at) if !at.starts_with(prefix.as_str()) => {
+                                problems.push(p(hh, format!("户 {h} 不在 {code} 及其下级网格内")))
+                            }
                             Some(_) => {}
                         }
                     }
@@ -1547,23 +1557,34 @@ async fn check_demands(
         let state = it.get(status).and_then(DemandStatus::from_code);
         let reg = it.get(registered);
         // Dates in order: 登记 ≤ 受理 ≤ 办结, 登记 ≤ 办理时限.
-        for (later, earlier) in [(accepted, registered), (due, registered), (concluded, accepted)] {
+        for (later, earlier) in [
+            (accepted, registered),
+            (due, registered),
+            (concluded, accepted),
+        ] {
             if let (Some(a), Some(b)) = (it.get(later), it.get(earlier))
                 && a < b
             {
-                problems.push(p(later, format!("{}不能早于{}（{b}）", header(later), header(earlier))));
+                problems.push(p(
+                    later,
+                    format!("{}不能早于{}（{b}）", header(later), header(earlier)),
+                ));
             }
         }
         let _ = reg;
         let Some(state) = state else { continue };
         if state != DemandStatus::Pending && it.get(accepted).is_none() {
-            problems.push(p(accepted, format!("状态为{}时须填写受理日期", state.label())));
+            problems.push(p(
+                accepted,
+                format!("状态为{}时须填写受理日期", state.label()),
+            ));
         }
         let done = matches!(state, DemandStatus::Concluded | DemandStatus::Closed);
         match (done, it.get(concluded).is_some()) {
-            (true, false) => {
-                problems.push(p(concluded, format!("状态为{}时须填写办结日期", state.label())))
-            }
+            (true, false) => problems.push(p(
+                concluded,
+                format!("状态为{}时须填写办结日期", state.label()),
+            )),
             (false, true) => problems.push(p(
                 concluded,
                 format!("状态为{}时办结日期应为空", state.label()),
@@ -1583,10 +1604,9 @@ async fn check_demands(
         if state == DemandStatus::Closed {
             match it.get(verdict).and_then(Satisfaction::from_code) {
                 None => problems.push(p(verdict, "状态为已关闭时须填写满意度".into())),
-                Some(Satisfaction::Dissatisfied) => problems.push(p(
-                    verdict,
-                    "群众不满意的诉求不能关闭，应重新办理".into(),
-                )),
+                Some(Satisfaction::Dissatisfied) => {
+                    problems.push(p(verdict, "群众不满意的诉求不能关闭，应重新办理".into()))
+                }
                 Some(_) => {}
             }
         }

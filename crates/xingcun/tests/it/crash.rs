@@ -26,7 +26,9 @@ struct Reply {
 impl Reply {
     fn cookie(&self, name: &str) -> Option<String> {
         self.head.lines().find_map(|l| {
-            let v = l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: "))?;
+            let v = l
+                .strip_prefix("set-cookie: ")
+                .or_else(|| l.strip_prefix("Set-Cookie: "))?;
             let pair = v.split(';').next()?;
             let (k, val) = pair.split_once('=')?;
             (k == name && !val.is_empty()).then(|| val.to_string())
@@ -144,13 +146,19 @@ async fn acknowledged_writes_survive_sigkill() {
         "POST",
         "/login",
         &anon,
-        Some(&[("_csrf", &csrf), ("username", "xitong"), ("password", PASSWORD)]),
+        Some(&[
+            ("_csrf", &csrf),
+            ("username", "xitong"),
+            ("password", PASSWORD),
+        ]),
     )
     .await
     .unwrap();
     assert_eq!(signed.status, 303, "{}", signed.head);
     let session = format!("xc_session={}", signed.cookie("xc_session").unwrap());
-    let page = http(&addr, "GET", "/login/totp", &session, None).await.unwrap();
+    let page = http(&addr, "GET", "/login/totp", &session, None)
+        .await
+        .unwrap();
     let csrf = extract_csrf(&page.body).unwrap();
     let code = demo_totp_code();
     let passed = http(
@@ -202,7 +210,9 @@ async fn acknowledged_writes_survive_sigkill() {
                     )
                     .await;
                     match reply {
-                        Ok(r) if r.status == 303 && r.location() == "/admin/users" => acked.push(name),
+                        Ok(r) if r.status == 303 && r.location() == "/admin/users" => {
+                            acked.push(name)
+                        }
                         Ok(r) => panic!("{name}: unexpected answer {}", r.head),
                         Err(_) => break, // killed: this one was not acknowledged
                     }
@@ -233,8 +243,14 @@ async fn acknowledged_writes_survive_sigkill() {
             .iter()
             .map(|r| sqlx::Row::get(r, 0))
             .collect();
-    let lost: Vec<&String> = acknowledged.iter().filter(|n| !stored.contains(*n)).collect();
-    assert!(lost.is_empty(), "acknowledged but lost after SIGKILL: {lost:?}");
+    let lost: Vec<&String> = acknowledged
+        .iter()
+        .filter(|n| !stored.contains(*n))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "acknowledged but lost after SIGKILL: {lost:?}"
+    );
     let integrity: String = sqlx::Row::get(
         &sqlx::query("PRAGMA integrity_check")
             .fetch_one(&db.pool)

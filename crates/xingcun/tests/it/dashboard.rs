@@ -402,3 +402,33 @@ async fn the_export_holds_the_figures_and_the_ranking() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_write_after_a_view_shows_in_the_next_view() {
+    let app = app().await;
+    let mut admin = app.signed_in("admin").await;
+    let before = plain(&admin.get(&format!("/dashboard?{QUERY}")).await.text);
+    assert_eq!(
+        linked(figure_row(&before, "outreach.visits"), "dash-value").1,
+        "3 户次"
+    );
+    // One more visit, written through the (audited) import.
+    let member = id("19650404", 17);
+    let more = book(&[(
+        "走访",
+        rows(&[
+            &["走访编号", "户编号", "走访人身份证号", "走访日期"],
+            &["V6", "H1", &member, "2026-06-20"],
+        ]),
+    )]);
+    match run(&app, more, &opts()).await {
+        ImportOutcome::Done { written: true, .. } => {}
+        other => panic!("refused: {other:?}"),
+    }
+    let after = plain(&admin.get(&format!("/dashboard?{QUERY}")).await.text);
+    assert_eq!(
+        linked(figure_row(&after, "outreach.visits"), "dash-value").1,
+        "4 户次"
+    );
+    assert_eq!(change_of(figure_row(&after, "outreach.visits")), "▲2");
+}

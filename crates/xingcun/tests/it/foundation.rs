@@ -179,6 +179,44 @@ async fn every_listed_get_route_answers_the_administrator() {
         .post_multipart("/imports", &[], &[("file", "t.xlsx", &template)])
         .await;
     let token = crate::imports::token_in(&upload.text);
+    // `/reports/{id}`: a report template with id 1.
+    xingcun::reports::store::create(
+        app.db(),
+        &xingcun::scope::Scope::everything(),
+        &xingcun::audit::Actor::system(),
+        "990101000000",
+        "模板",
+        "# 报告",
+    )
+    .await
+    .unwrap();
+    // `/demands/{id}` and `/t/{no}`: a demand with id 1.
+    let filed = app
+        .state
+        .intake()
+        .file(
+            xingcun::demands::NewDemand {
+                org_code: "990101001001".into(),
+                household_id: None,
+                reporter_id: None,
+                contact_name_enc: None,
+                contact_phone: None,
+                source: None,
+                category: None,
+                field: None,
+                content: "路灯不亮".into(),
+                address: None,
+                lat: None,
+                lon: None,
+                registered_on: xingcun::dates::today(),
+                channel: xingcun::demands::Channel::Desk,
+                visit_id: None,
+            },
+            xingcun::audit::Actor::system(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(filed.id.0, 1);
     // The district's data manager: the administrators' own pages are walked by
     // `security::every_route_answers_every_role_as_declared`.
     let admin_may = |m: &str, p: &str| match xingcun::router::route_access(m, p) {
@@ -197,7 +235,8 @@ async fn every_listed_get_route_answers_the_administrator() {
             .replace("{file}", "app.css")
             .replace("{lang}", "zh")
             .replace("{key}", "talent.committee_avg_age")
-            .replace("{id}", "1");
+            .replace("{id}", "1")
+            .replace("{no}", &filed.demand_no);
         let res = c.get(&concrete).await;
         assert!(
             res.status.is_success() || res.status.is_redirection(),

@@ -105,7 +105,12 @@ impl TestApp {
         );
         if res.location().starts_with("/login/totp") {
             let res = self.pass_second_factor(&mut c, username).await;
-            assert_eq!(res.status, StatusCode::SEE_OTHER, "TOTP of {username}: {}", res.text);
+            assert_eq!(
+                res.status,
+                StatusCode::SEE_OTHER,
+                "TOTP of {username}: {}",
+                res.text
+            );
         }
         c
     }

@@ -575,15 +575,19 @@ async fn a_party_member_sees_only_their_households_and_logs_a_visit() {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(visits().await, before + 1);
-    // An account not linked to a person has no households.
+    // An account not linked to a person has no households: back to the list, which says so.
     let mut dangyuan = app.signed_in("dangyuan").await;
     let res = dangyuan.get("/my/households").await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(!res.text.contains("/my/households/"));
-    assert_eq!(
-        dangyuan.get(&format!("/my/households/{h1}")).await.status,
-        StatusCode::NOT_FOUND
-    );
+    let res = dangyuan.get(&format!("/my/households/{h1}")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/my/households");
+    let res = dangyuan
+        .post_form(&format!("/my/households/{h1}/visits"), &[("notes", "x")])
+        .await;
+    assert_eq!(res.location(), "/my/households");
+    assert_eq!(visits().await, before + 1, "nothing written");
 }
 
 #[tokio::test]

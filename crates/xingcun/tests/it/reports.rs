@@ -40,7 +40,9 @@ async fn app() -> TestApp {
 /// The engine's figure of `key` for `org`, as the report must show it.
 async fn engine_text(app: &TestApp, key: &str, org: &str) -> String {
     let pool = &app.db().pool;
-    let unit = xingcun::org::get(pool, &Scope::everything(), org).await.unwrap();
+    let unit = xingcun::org::get(pool, &Scope::everything(), org)
+        .await
+        .unwrap();
     let ind = xingcun::indicators::find(key).unwrap();
     xingcun::indicators::figure(pool, ind, &unit.scope(), &dates())
         .await
@@ -49,7 +51,9 @@ async fn engine_text(app: &TestApp, key: &str, org: &str) -> String {
 }
 
 fn drill(key: &str, org: &str) -> String {
-    format!("/indicators/{key}?org={org}&amp;as_of=2026-06-30&amp;from=2026-01-01&amp;to=2026-06-30")
+    format!(
+        "/indicators/{key}?org={org}&amp;as_of=2026-06-30&amp;from=2026-01-01&amp;to=2026-06-30"
+    )
 }
 
 fn audit_rows(entity: &str) -> String {
@@ -69,10 +73,15 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 async fn the_default_report_shows_the_engines_figures_each_linked_to_its_records() {
     let app = app().await;
     let pool = &app.db().pool;
-    let unit = xingcun::org::get(pool, &Scope::everything(), TOWNSHIP).await.unwrap();
+    let unit = xingcun::org::get(pool, &Scope::everything(), TOWNSHIP)
+        .await
+        .unwrap();
     let data = gather(pool, &unit, &dates(), true).await.unwrap();
     let doc = build_document(&data, DEFAULT_TEMPLATE).unwrap();
-    assert_eq!(doc.title, format!("{}2026年党建引领乡村振兴工作报告", unit.name));
+    assert_eq!(
+        doc.title,
+        format!("{}2026年党建引领乡村振兴工作报告", unit.name)
+    );
     // Every figure of the document is some indicator's figure for the unit or a child, with the
     // drill-down address of that unit and period.
     let figures = doc.figures();
@@ -96,7 +105,9 @@ async fn the_default_report_shows_the_engines_figures_each_linked_to_its_records
     let f = xingcun::indicators::figure(pool, coverage, &unit.scope(), &dates())
         .await
         .unwrap();
-    let Figure::Ratio(r) = f else { panic!("a ratio") };
+    let Figure::Ratio(r) = f else {
+        panic!("a ratio")
+    };
     let text = doc
         .blocks
         .iter()
@@ -107,7 +118,12 @@ async fn the_default_report_shows_the_engines_figures_each_linked_to_its_records
         .find(|p| p.contains("一村一名大学生村干部"))
         .unwrap();
     assert!(
-        text.contains(&format!("覆盖率为{}（{}个行政村已有，共{}个行政村）", f.text(), r.numerator, r.denominator)),
+        text.contains(&format!(
+            "覆盖率为{}（{}个行政村已有，共{}个行政村）",
+            f.text(),
+            r.numerator,
+            r.denominator
+        )),
         "{text}"
     );
 }
@@ -122,11 +138,18 @@ async fn a_report_downloads_in_the_three_formats_for_a_unit_in_scope() {
 
     let coverage = engine_text(&app, "talent.college_cadre_coverage", TOWNSHIP).await;
     let html = c
-        .get(&format!("/reports/download?template=default&org={TOWNSHIP}&{QUERY}&format=html"))
+        .get(&format!(
+            "/reports/download?template=default&org={TOWNSHIP}&{QUERY}&format=html"
+        ))
         .await;
     assert_eq!(html.status, StatusCode::OK);
     assert_eq!(html.headers["content-type"], "text/html; charset=utf-8");
-    assert!(html.headers["content-disposition"].to_str().unwrap().contains(".html"));
+    assert!(
+        html.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".html")
+    );
     assert!(
         html.text.contains(&format!(
             "<a class=\"figure\" href=\"{}\">{coverage}</a>",
@@ -135,10 +158,16 @@ async fn a_report_downloads_in_the_three_formats_for_a_unit_in_scope() {
         "{}",
         html.text
     );
-    assert!(html.text.contains(&drill("outreach.work_teams", "990101001001")), "a village row");
+    assert!(
+        html.text
+            .contains(&drill("outreach.work_teams", "990101001001")),
+        "a village row"
+    );
 
     let docx = c
-        .get(&format!("/reports/download?org={TOWNSHIP}&{QUERY}&format=docx"))
+        .get(&format!(
+            "/reports/download?org={TOWNSHIP}&{QUERY}&format=docx"
+        ))
         .await;
     assert_eq!(docx.status, StatusCode::OK);
     assert_eq!(
@@ -152,10 +181,15 @@ async fn a_report_downloads_in_the_three_formats_for_a_unit_in_scope() {
         .read_to_string(&mut xml)
         .unwrap();
     assert!(xml.contains("覆盖率为"));
-    assert!(xml.contains(&format!(">{coverage}</w:t>")), "the figure in the Word text");
+    assert!(
+        xml.contains(&format!(">{coverage}</w:t>")),
+        "the figure in the Word text"
+    );
 
     let pdf = c
-        .get(&format!("/reports/download?org={TOWNSHIP}&{QUERY}&format=pdf"))
+        .get(&format!(
+            "/reports/download?org={TOWNSHIP}&{QUERY}&format=pdf"
+        ))
         .await;
     assert_eq!(pdf.status, StatusCode::OK);
     assert_eq!(pdf.headers["content-type"], "application/pdf");
@@ -164,12 +198,18 @@ async fn a_report_downloads_in_the_three_formats_for_a_unit_in_scope() {
 
     // Outside the user's scope: not found; a bad format: refused.
     let other = c
-        .get(&format!("/reports/download?org={OTHER_TOWNSHIP}&{QUERY}&format=html"))
+        .get(&format!(
+            "/reports/download?org={OTHER_TOWNSHIP}&{QUERY}&format=html"
+        ))
         .await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
-    let bad = c.get(&format!("/reports/download?{QUERY}&format=odt")).await;
+    let bad = c
+        .get(&format!("/reports/download?{QUERY}&format=odt"))
+        .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    let bad = c.get("/reports/download?from=2026-07-01&to=2026-06-30").await;
+    let bad = c
+        .get("/reports/download?from=2026-07-01&to=2026-06-30")
+        .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
@@ -181,7 +221,12 @@ async fn templates_are_kept_in_versions_and_every_save_is_audited() {
     let res = c
         .post_form(
             "/reports/new",
-            &[("name", "简报"), ("body", body1), ("action", "save"), ("org", TOWNSHIP)],
+            &[
+                ("name", "简报"),
+                ("body", body1),
+                ("action", "save"),
+                ("org", TOWNSHIP),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
@@ -194,7 +239,15 @@ async fn templates_are_kept_in_versions_and_every_save_is_audited() {
     let res = c
         .post_form(
             &loc,
-            &[("name", "简报"), ("body", body2), ("action", "preview"), ("base", "1"), ("org", TOWNSHIP), ("from", "2026-01-01"), ("to", "2026-06-30")],
+            &[
+                ("name", "简报"),
+                ("body", body2),
+                ("action", "preview"),
+                ("base", "1"),
+                ("org", TOWNSHIP),
+                ("from", "2026-01-01"),
+                ("to", "2026-06-30"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
@@ -209,10 +262,21 @@ async fn templates_are_kept_in_versions_and_every_save_is_audited() {
         res.text.split("report-doc").nth(1).unwrap_or(&res.text)
     );
     assert!(res.text.contains("<td>合计</td>"), "the table is previewed");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM report_template_version").await, 1);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM report_template_version").await,
+        1
+    );
 
     let res = c
-        .post_form(&loc, &[("name", "简报（修订）"), ("body", body2), ("action", "save"), ("base", "1")])
+        .post_form(
+            &loc,
+            &[
+                ("name", "简报（修订）"),
+                ("body", body2),
+                ("action", "save"),
+                ("base", "1"),
+            ],
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
     assert_eq!(count(&app, &audit_rows("report_template")).await, 2);
@@ -221,19 +285,35 @@ async fn templates_are_kept_in_versions_and_every_save_is_audited() {
     let old = c.get(&format!("{loc}?version=1")).await;
     assert_eq!(old.status, StatusCode::OK);
     assert!(old.text.contains("正在查看历史版本 1"), "{}", old.text);
-    assert!(old.text.contains("工作队{{ v(&quot;outreach.work_teams&quot;) }}个"));
-    assert_eq!(c.get(&format!("{loc}?version=9")).await.status, StatusCode::NOT_FOUND);
+    assert!(
+        old.text
+            .contains("工作队{{ v(&quot;outreach.work_teams&quot;) }}个")
+    );
+    assert_eq!(
+        c.get(&format!("{loc}?version=9")).await.status,
+        StatusCode::NOT_FOUND
+    );
 
     // Saving from a stale version is refused.
     let res = c
-        .post_form(&loc, &[("name", "x"), ("body", body1), ("action", "save"), ("base", "1")])
+        .post_form(
+            &loc,
+            &[
+                ("name", "x"),
+                ("body", body1),
+                ("action", "save"),
+                ("base", "1"),
+            ],
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text.contains("已被他人保存为第 2 版"));
 
     // The saved template downloads; the district's user sees it, another township's does not.
     let html = c
-        .get(&format!("/reports/download?template={id}&org={TOWNSHIP}&{QUERY}&format=html"))
+        .get(&format!(
+            "/reports/download?template={id}&org={TOWNSHIP}&{QUERY}&format=html"
+        ))
         .await;
     assert_eq!(html.status, StatusCode::OK);
     assert!(html.text.contains("<h1>简报</h1>"));
@@ -251,20 +331,43 @@ async fn a_template_that_does_not_render_is_refused_with_its_line_and_nothing_is
     let app = app().await;
     let mut c = app.signed_in("xiangzhen").await;
     let cases = [
-        ("# 报告\n\n{{ v(\"outreach.no_such\") }}\n", "模板第 3 行", "未知的指标“outreach.no_such”"),
+        (
+            "# 报告\n\n{{ v(\"outreach.no_such\") }}\n",
+            "模板第 3 行",
+            "未知的指标“outreach.no_such”",
+        ),
         ("# 报告\n{% if %}\n", "模板第 2 行", "语法错误"),
-        ("正文\n\n\n{{ to | no_filter }}", "模板第 4 行", "未知的过滤器"),
-        ("{{ pct(\"outreach.work_teams\") }}", "模板第 1 行", "不是比率"),
+        (
+            "正文\n\n\n{{ to | no_filter }}",
+            "模板第 4 行",
+            "未知的过滤器",
+        ),
+        (
+            "{{ pct(\"outreach.work_teams\") }}",
+            "模板第 1 行",
+            "不是比率",
+        ),
         ("{{ nothing_here }}", "模板第 1 行", "未定义"),
         ("{{ table(9) }}", "模板第 1 行", "工作条线应为 1–5"),
-        ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "模板", "步骤过多"),
+        (
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+            "模板",
+            "步骤过多",
+        ),
     ];
     for (body, line, why) in cases {
         let res = c
-            .post_form("/reports/new", &[("name", "坏模板"), ("body", body), ("action", "save")])
+            .post_form(
+                "/reports/new",
+                &[("name", "坏模板"), ("body", body), ("action", "save")],
+            )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        assert!(res.text.contains(line) && res.text.contains(why), "{body}: {}", res.text);
+        assert!(
+            res.text.contains(line) && res.text.contains(why),
+            "{body}: {}",
+            res.text
+        );
     }
     assert_eq!(count(&app, "SELECT COUNT(*) FROM report_template").await, 0);
     assert_eq!(count(&app, &audit_rows("report_template")).await, 0);
@@ -281,12 +384,21 @@ async fn reading_downloads_and_only_writers_edit() {
         .get(&format!("/reports/download?{QUERY}&format=html"))
         .await;
     assert_eq!(html.status, StatusCode::OK);
-    assert_eq!(viewer.get("/reports/new").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        viewer.get("/reports/new").await.status,
+        StatusCode::FORBIDDEN
+    );
     let res = viewer
-        .post_form("/reports/new", &[("name", "x"), ("body", "x"), ("action", "save")])
+        .post_form(
+            "/reports/new",
+            &[("name", "x"), ("body", "x"), ("action", "save")],
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    assert_eq!(viewer.get("/reports/abc").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        viewer.get("/reports/abc").await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(viewer.get("/reports/1").await.status, StatusCode::NOT_FOUND);
 }
 
@@ -315,9 +427,10 @@ async fn the_command_line_writes_each_format_and_reads_a_template_file() {
     };
     let today = d("2026-07-15");
     let teams = engine_text(&app, "outreach.work_teams", TOWNSHIP).await;
-    let html = xingcun::reports::command::bytes(pool, &args(Format::Html, Some(tpl.clone())), today)
-        .await
-        .unwrap();
+    let html =
+        xingcun::reports::command::bytes(pool, &args(Format::Html, Some(tpl.clone())), today)
+            .await
+            .unwrap();
     let html = String::from_utf8(html).unwrap();
     assert!(html.contains("截至二〇二六年六月三十日"), "{html}");
     assert!(html.contains(&format!(
@@ -341,6 +454,8 @@ async fn the_command_line_writes_each_format_and_reads_a_template_file() {
     assert!(err.to_string().contains("模板第 3 行"), "{err}");
     let mut bad = args(Format::Html, None);
     bad.dates.org = Some("990101999000".into());
-    let err = xingcun::reports::command::bytes(pool, &bad, today).await.unwrap_err();
+    let err = xingcun::reports::command::bytes(pool, &bad, today)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("不存在"));
 }

@@ -202,6 +202,12 @@ pub async fn show_household(
             links => links,
             visits => visits,
             link_href => link_href,
+            demands => crate::demands::pages::household_table(pool, &user.scope, id.0).await?,
+            demand_href => user.can(Permission::WriteData).then(|| format!(
+                "/demands/new?org={}&household_no={}",
+                household.item.org_code,
+                crate::web::urlencode(&household.item.household_no)
+            )),
         },
     )?
     .into_response())

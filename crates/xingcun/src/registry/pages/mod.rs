@@ -14,7 +14,7 @@ pub mod people;
 use sqlx::AnyPool;
 
 use super::search::Search;
-use crate::accounts::CurrentUser;
+use crate::accounts::{CurrentUser, Permission};
 use crate::app::AppState;
 use crate::error::AppResult;
 use crate::org::OrgFilter;
@@ -59,7 +59,9 @@ pub(crate) async fn org_options(pool: &AnyPool, scope: &Scope) -> AppResult<Vec<
 }
 
 /// (code, label) pairs for a drop-down.
-pub(crate) fn options<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
+pub(crate) fn options<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<(String, String)> {
     pairs
         .into_iter()
         .map(|(c, l)| (c.to_string(), l.to_string()))
@@ -77,14 +79,20 @@ fn link_query(filters: &[Filter], search: &Search) -> String {
     }
 }
 
-/// A personal identifier as a detail page shows it: always the stored mask. Seeing one
-/// unmasked takes a reason and leaves an access-log row (`people::reveal`).
+/// A personal identifier as the household page shows it: opened for a role with
+/// `SeePersonalData`, otherwise (or if it does not open) the stored mask. The person page shows
+/// the mask to everyone and unmasks one field with a reason (`people::reveal`, access-logged).
 fn personal_value(
-    _state: &AppState,
-    _user: &CurrentUser,
-    _enc: Option<&str>,
+    state: &AppState,
+    user: &CurrentUser,
+    enc: Option<&str>,
     masked: Option<&str>,
-    _aad: &[u8],
+    aad: &[u8],
 ) -> Option<String> {
+    if user.can(Permission::SeePersonalData)
+        && let Some(plain) = enc.and_then(|e| super::personal::open(state.crypto(), e, aad))
+    {
+        return Some(plain);
+    }
     masked.map(str::to_string)
 }

@@ -14,7 +14,7 @@ use minijinja::context;
 use serde::Deserialize;
 use xingcun_domain::enums::{Education, PoliticalStatus, Sex};
 
-use super::{crumbs, link_query, options, org_options, personal_value};
+use super::{crumbs, link_query, options, org_options};
 use crate::accounts::{CurrentUser, Permission};
 use crate::app::AppState;
 use crate::dates;
@@ -281,20 +281,9 @@ pub async fn person_page(
     let person = people::get(pool, &user.scope, id).await?;
     let membership = party::membership_of(pool, &user.scope, id, today).await?;
     let posts = cadres::posts_of(pool, &user.scope, id, today).await?;
-    let mut id_number = personal_value(
-        state,
-        user,
-        Some(person.id_enc()),
-        Some(&person.item.id_masked),
-        AAD_PERSON_ID,
-    );
-    let mut phone = personal_value(
-        state,
-        user,
-        person.phone_enc(),
-        person.item.phone_masked.as_deref(),
-        AAD_PERSON_PHONE,
-    );
+    // Masked for everyone; one field is opened below when a reason was given.
+    let mut id_number = Some(person.item.id_masked.clone());
+    let mut phone = person.item.phone_masked.clone();
     let mut reveal_error = None;
     let mut revealed = None;
     if let Some((field, reason)) = reveal_field {
