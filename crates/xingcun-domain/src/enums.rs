@@ -464,6 +464,24 @@ word_enum! {
 }
 
 word_enum! {
+    /// 后备人才来源 (选招引培).
+    TalentSource "来源" {
+        Select "select" => "选",
+        Recruit "recruit" => "招",
+        Attract "attract" => "引",
+        Train "train" => "培",
+    }
+}
+
+word_enum! {
+    /// 后备人才成熟度: ready to take a post now, or still being trained.
+    Readiness "成熟度" {
+        Ready "ready" => "可接任",
+        Developing "developing" => "培养中",
+    }
+}
+
+word_enum! {
     /// 诉求来源.
     DemandSource "来源" {
         Visit "visit" => "走访收集",
@@ -535,6 +553,34 @@ word_enum! {
         Satisfied "satisfied" => "满意",
         FairlySatisfied "fairly_satisfied" => "基本满意",
         Dissatisfied "dissatisfied" => "不满意",
+    }
+}
+
+word_enum! {
+    /// 实事状态. The legal transitions are in `crate::branches`.
+    ProjectStatus "状态" {
+        Planned "planned" => "计划",
+        InProgress "in_progress" => "实施中",
+        Completed "completed" => "已完成",
+    }
+}
+
+word_enum! {
+    /// 荣誉类型.
+    HonorKind "荣誉类型" {
+        GoodSecretary "good_secretary" => "好支书" | "担当作为好支书",
+        ProsperityPioneer "prosperity_pioneer" => "带富致富先锋",
+    }
+}
+
+word_enum! {
+    /// 荣誉状态: 提名 → 审核通过 → 公示 → 已授予, or 未通过 at any step before the award.
+    HonorStatus "状态" {
+        Nominated "nominated" => "提名",
+        Reviewed "reviewed" => "审核通过",
+        Notice "notice" => "公示",
+        Awarded "awarded" => "已授予",
+        Rejected "rejected" => "未通过",
     }
 }
 
@@ -746,6 +792,8 @@ mod tests {
         CadreCategory,
         TeamRole,
         StationRole,
+        TalentSource,
+        Readiness,
         DemandCategory,
         DemandField,
         DemandStatus,

@@ -5,6 +5,7 @@
 //! Error policy: every parser returns `Result` with a `thiserror` error whose `Display` is a
 //! Chinese message a township clerk can act on; past the parser, a value of the type is valid.
 
+pub mod branches;
 pub mod calc;
 pub mod calendar;
 pub mod credit_code;

@@ -23,5 +23,6 @@ pub mod reports;
 pub mod router;
 pub mod scope;
 pub mod security;
+pub mod talent;
 pub mod web;
 pub mod workbook;

@@ -41,7 +41,6 @@ CREATE INDEX demand_handler ON demand(status, handler_org_code, deadline_on);
 -- The list's usual filters (status, then category) within a subtree, sorted by date.
 CREATE INDEX demand_status_org ON demand(status, org_code, registered_on);
 CREATE INDEX demand_status_cat_org ON demand(status, category, org_code, registered_on);
-CREATE INDEX demand_open ON demand(status, deadline_on);
 CREATE INDEX demand_concluded ON demand(concluded_on);
 CREATE INDEX demand_created ON demand(created_at);
 CREATE INDEX demand_household ON demand(household_id);

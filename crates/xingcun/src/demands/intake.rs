@@ -11,6 +11,7 @@ use super::{DemandId, Filed, NewDemand, deadlines, handling_unit, log_event, new
 use crate::audit::{self, Actor, Change};
 use crate::db::{Db, now_ms};
 use crate::error::{AppError, AppResult};
+use crate::workbook::apply::{Val, insert_many};
 
 /// The most filings one transaction takes.
 pub const BATCH: usize = 256;
@@ -100,19 +101,201 @@ async fn write_batch(db: &Db, jobs: Vec<Job>) {
     }
 }
 
+/// Writes a group of filings in one transaction with a handful of statements whatever its size:
+/// one look-up of the units, one multi-row insert each for the demands, their first log rows
+/// and their outbox messages, one for their audit rows. A clash of demand numbers fails the
+/// group, which is then filed one by one (each retrying its number).
 async fn insert_all(
     db: &Db,
     jobs: &[(&NewDemand, &Actor)],
     deadlines: &deadlines::Deadlines,
 ) -> AppResult<Vec<Filed>> {
-    let mut tx = db.pool.begin().await?;
-    let mut filed = Vec::with_capacity(jobs.len());
-    let mut audit_keys = Vec::with_capacity(jobs.len());
-    for (new, actor) in jobs {
-        let f = insert_one(&mut tx, new, actor, deadlines).await?;
-        audit_keys.push((f.demand_no.clone(), new.org_code.clone(), *actor));
-        filed.push(f);
+    if jobs.len() == 1 {
+        let mut tx = db.pool.begin().await?;
+        let f = insert_one(&mut tx, jobs[0].0, jobs[0].1, deadlines).await?;
+        audit_filed(&mut tx, jobs, std::slice::from_ref(&f)).await?;
+        tx.commit().await?;
+        return Ok(vec![f]);
     }
+    let mut tx = db.pool.begin().await?;
+    // The handling unit of each unit named: a grid's demand goes to its village.
+    let mut codes: Vec<String> = jobs.iter().map(|(n, _)| n.org_code.clone()).collect();
+    codes.sort();
+    codes.dedup();
+    let mut handler_of = std::collections::HashMap::new();
+    for r in crate::workbook::load::select_in_on(
+        &mut tx,
+        "SELECT code, kind, parent_code FROM org_unit WHERE code IN",
+        &codes,
+    )
+    .await?
+    {
+        let (code, kind, parent): (String, String, Option<String>) =
+            (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+        let handler = match (kind.as_str(), parent) {
+            ("grid", Some(p)) => p,
+            _ => code.clone(),
+        };
+        handler_of.insert(code, handler);
+    }
+    let now = now_ms();
+    let mut rows = Vec::with_capacity(jobs.len());
+    let mut numbers = Vec::with_capacity(jobs.len());
+    let mut facts = Vec::with_capacity(jobs.len());
+    for (new, _) in jobs {
+        let handler = handler_of
+            .get(&new.org_code)
+            .cloned()
+            .ok_or_else(|| AppError::BadRequest(format!("区划编码 {} 不存在", new.org_code)))?;
+        let deadline = deadlines
+            .deadline(new.registered_on, new.category)
+            .to_string();
+        let no = new_demand_no(new.registered_on);
+        let t = |v: Option<String>| Val::T(v);
+        rows.push(vec![
+            t(Some(no.clone())),
+            t(Some(new.org_code.clone())),
+            Val::I(new.household_id),
+            Val::I(new.reporter_id),
+            t(new.contact_name_enc.clone()),
+            t(new.contact_phone.as_ref().map(|p| p.enc.clone())),
+            t(new.contact_phone.as_ref().map(|p| p.masked.clone())),
+            t(new.source.map(|s| s.code().to_string())),
+            t(new.category.map(|s| s.code().to_string())),
+            t(new.field.map(|s| s.code().to_string())),
+            t(Some(new.content.clone())),
+            t(new.address.clone()),
+            t(new.lat.clone()),
+            t(new.lon.clone()),
+            t(Some(new.registered_on.to_string())),
+            t(Some(deadline.clone())),
+            t(Some("pending".into())),
+            t(Some(handler.clone())),
+            t(Some(new.channel.code().to_string())),
+            Val::I(new.visit_id),
+            Val::I(Some(now)),
+            Val::I(Some(now)),
+        ]);
+        numbers.push(no);
+        facts.push((handler, deadline));
+    }
+    insert_many(
+        &mut tx,
+        "demand",
+        &[
+            "demand_no",
+            "org_code",
+            "household_id",
+            "reporter_id",
+            "contact_name_enc",
+            "contact_phone_enc",
+            "contact_phone_masked",
+            "source",
+            "category",
+            "field",
+            "content",
+            "address",
+            "lat",
+            "lon",
+            "registered_on",
+            "deadline_on",
+            "status",
+            "handler_org_code",
+            "channel",
+            "visit_id",
+            "created_at",
+            "updated_at",
+        ],
+        rows,
+    )
+    .await?;
+    let mut id_of = std::collections::HashMap::new();
+    for r in crate::workbook::load::select_in_on(
+        &mut tx,
+        "SELECT demand_no, id FROM demand WHERE demand_no IN",
+        &numbers,
+    )
+    .await?
+    {
+        id_of.insert(r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?);
+    }
+    let mut events = Vec::with_capacity(jobs.len());
+    let mut outbox = Vec::with_capacity(jobs.len());
+    let mut filed = Vec::with_capacity(jobs.len());
+    for (((new, actor), no), (handler, deadline)) in jobs.iter().zip(&numbers).zip(&facts) {
+        let id = *id_of
+            .get(no)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("filed demand not found")))?;
+        events.push(vec![
+            Val::I(Some(id)),
+            Val::I(Some(now)),
+            Val::I(actor.user_id),
+            Val::T(Some(actor.name.clone())),
+            Val::T(Some("file".into())),
+            Val::T(Some("pending".into())),
+            Val::T(Some(handler.clone())),
+            Val::T(Some(super::Channel::label(new.channel.code()).into())),
+            Val::I(Some(1)),
+        ]);
+        let d = filed_demand(id, no, new, handler, deadline, now);
+        let msg = super::notify::message(super::notify::Kind::Assigned, &d, None);
+        outbox.push(vec![
+            Val::T(Some("assigned".into())),
+            Val::I(Some(id)),
+            Val::T(Some(handler.clone())),
+            Val::T(Some(
+                serde_json::to_string(&msg).expect("message serialises"),
+            )),
+            Val::I(Some(now)),
+            Val::I(Some(now)),
+        ]);
+        filed.push(Filed {
+            id: DemandId(id),
+            demand_no: no.clone(),
+        });
+    }
+    insert_many(
+        &mut tx,
+        "demand_event",
+        &[
+            "demand_id",
+            "at",
+            "user_id",
+            "actor",
+            "action",
+            "to_status",
+            "to_org",
+            "comment",
+            "public",
+        ],
+        events,
+    )
+    .await?;
+    insert_many(
+        &mut tx,
+        "notification",
+        &[
+            "kind",
+            "demand_id",
+            "org_code",
+            "payload",
+            "created_at",
+            "next_at",
+        ],
+        outbox,
+    )
+    .await?;
+    audit_filed(&mut tx, jobs, &filed).await?;
+    tx.commit().await?;
+    Ok(filed)
+}
+
+/// The audit rows of filed demands.
+async fn audit_filed(
+    tx: &mut Transaction<'static, Any>,
+    jobs: &[(&NewDemand, &Actor)],
+    filed: &[Filed],
+) -> AppResult<()> {
     let changes: Vec<Vec<Change>> = jobs
         .iter()
         .map(|(n, _)| {
@@ -130,21 +313,62 @@ async fn insert_all(
             ]
         })
         .collect();
-    let entries: Vec<audit::Entry> = audit_keys
+    let entries: Vec<audit::Entry> = jobs
         .iter()
+        .zip(filed)
         .zip(&changes)
-        .map(|((no, org, actor), ch)| audit::Entry {
+        .map(|(((new, actor), f), ch)| audit::Entry {
             actor,
             action: audit::Action::Create,
             entity: "demand",
-            entity_key: no,
-            org_code: Some(org),
+            entity_key: &f.demand_no,
+            org_code: Some(&new.org_code),
             changes: ch,
         })
         .collect();
-    audit::record_many(&mut tx, &entries).await?;
-    tx.commit().await?;
-    Ok(filed)
+    audit::record_many(tx, &entries).await?;
+    Ok(())
+}
+
+/// A just-filed demand as the outbox message needs it.
+fn filed_demand(
+    id: i64,
+    no: &str,
+    new: &NewDemand,
+    handler: &str,
+    deadline: &str,
+    now: i64,
+) -> super::Demand {
+    super::Demand {
+        id,
+        demand_no: no.to_string(),
+        org_code: new.org_code.clone(),
+        org_name: String::new(),
+        household_id: new.household_id,
+        household_no: None,
+        contact_phone_masked: None,
+        source: None,
+        category: new.category.map(|c| c.code().into()),
+        field: new.field.map(|c| c.code().into()),
+        content: String::new(),
+        address: None,
+        lat: None,
+        lon: None,
+        registered_on: new.registered_on.to_string(),
+        accepted_on: None,
+        deadline_on: Some(deadline.to_string()),
+        status: "pending".into(),
+        concluded_on: None,
+        outcome: None,
+        satisfaction: None,
+        handler_org_code: Some(handler.to_string()),
+        handler_org_name: None,
+        channel: new.channel.code().into(),
+        escalation: 0,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    }
 }
 
 /// Inserts one demand (待受理 at its handling unit), its first log row and the outbox message.
@@ -215,36 +439,7 @@ pub(crate) async fn insert_one(
         true,
     )
     .await?;
-    let d = super::Demand {
-        id,
-        demand_no: demand_no.clone(),
-        org_code: new.org_code.clone(),
-        org_name: String::new(),
-        household_id: new.household_id,
-        household_no: None,
-        contact_phone_masked: None,
-        source: None,
-        category: new.category.map(|c| c.code().into()),
-        field: new.field.map(|c| c.code().into()),
-        content: String::new(),
-        address: None,
-        lat: None,
-        lon: None,
-        registered_on: new.registered_on.to_string(),
-        accepted_on: None,
-        deadline_on: Some(deadline.to_string()),
-        status: "pending".into(),
-        concluded_on: None,
-        outcome: None,
-        satisfaction: None,
-        handler_org_code: Some(handler.clone()),
-        handler_org_name: None,
-        channel: new.channel.code().into(),
-        escalation: 0,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
+    let d = filed_demand(id, &demand_no, new, &handler, &deadline.to_string(), now);
     super::notify::enqueue(tx, super::notify::Kind::Assigned, &d, None).await?;
     Ok(Filed {
         id: DemandId(id),

@@ -66,13 +66,8 @@ pub struct Message {
     pub text: String,
 }
 
-/// Adds a message to the outbox inside the caller's transaction.
-pub async fn enqueue(
-    tx: &mut Transaction<'static, Any>,
-    kind: Kind,
-    d: &Demand,
-    note: Option<&str>,
-) -> Result<(), sqlx::Error> {
+/// The message announcing `kind` about a demand.
+pub fn message(kind: Kind, d: &Demand, note: Option<&str>) -> Message {
     let what = [
         d.field
             .as_deref()
@@ -107,7 +102,7 @@ pub async fn enqueue(
     if let Some(n) = note {
         text.push_str(&format!("。{n}"));
     }
-    let msg = Message {
+    Message {
         kind: kind.code().into(),
         title: kind.label().into(),
         demand_no: d.demand_no.clone(),
@@ -118,7 +113,17 @@ pub async fn enqueue(
         status: d.status.clone(),
         deadline_on: d.deadline_on.clone(),
         text,
-    };
+    }
+}
+
+/// Adds a message to the outbox inside the caller's transaction.
+pub async fn enqueue(
+    tx: &mut Transaction<'static, Any>,
+    kind: Kind,
+    d: &Demand,
+    note: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let msg = message(kind, d, note);
     let now = now_ms();
     sqlx::query(
         "INSERT INTO notification (kind, demand_id, org_code, payload, created_at, next_at)

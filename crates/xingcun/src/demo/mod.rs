@@ -1,6 +1,7 @@
 //! The demo district (`shared/spec/demo-district.md`): a fictional district, code 990101000000,
 //! generated deterministically for a generation date G, through the platform's own domain code.
 
+pub mod industry;
 mod names;
 pub mod registry;
 
@@ -254,7 +255,8 @@ pub async fn build_registry(
                 .collect(),
         })
         .collect();
-    let sheets = registry::generate(&villages, &townships, date);
+    let mut sheets = registry::generate(&villages, &townships, date);
+    sheets.extend(industry::generate(&villages, date));
     let opts = crate::workbook::ImportOptions {
         dry_run: false,
         within: None,

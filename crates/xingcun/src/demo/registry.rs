@@ -15,6 +15,7 @@ use xingcun_domain::enums::{
     CadreCategory, Education, Ethnicity, MemberCategory, MonitorType, PartyOrgKind,
     PoliticalStatus, Relation, VillagePost,
 };
+use xingcun_domain::enums::{Readiness, TalentSource};
 use xingcun_domain::id_number::check_char;
 
 use super::names;
@@ -149,6 +150,8 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
     let mut links = Builder::new(&sheets::HOUSEHOLD_LINKS);
     // (household number, linking member) of every village, for the visits.
     let mut visit_pool: Vec<Vec<(String, String)>> = Vec::new();
+    // Per village: its code, its cadres (secretary first) and its young adults who hold no post.
+    let mut talent_pool: Vec<TalentVillage> = Vec::new();
     // Outreach assignments start before 1 January of the demo year.
     let assigned_on = format!("{}-12-01", year - 1);
     let mut village_no = 0usize; // villages so far, for the linking-member counts
@@ -462,6 +465,19 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
                 }
                 i += 1;
             }
+            talent_pool.push(TalentVillage {
+                code: v.code.clone(),
+                cadres: cadre_rows
+                    .iter()
+                    .map(|&pi| village_people[pi].0.clone())
+                    .collect(),
+                young: village_people
+                    .iter()
+                    .enumerate()
+                    .filter(|(pi, p)| (22..=38).contains(&p.1) && !cadre_rows.contains(pi))
+                    .map(|(_, p)| p.0.clone())
+                    .collect(),
+            });
             outreach_rows(
                 &mut OutreachRows {
                     work_teams: &mut work_teams,
@@ -516,6 +532,7 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
     }
     let visits = visit_rows(&visit_pool, date);
     let demands = demand_rows(&visit_pool, date);
+    let (upgrades, reserve) = talent_rows(&talent_pool, date);
     vec![
         households.finish(),
         people.finish(),
@@ -530,6 +547,8 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
         links.finish(),
         visits,
         demands,
+        upgrades,
+        reserve,
     ]
 }
 
@@ -760,4 +779,88 @@ fn demand_rows(pool: &[Vec<(String, String)>], date: NaiveDate) -> SheetData {
         demands.push(&row);
     }
     demands.finish()
+}
+
+/// Degree upgrades: one 村干部 in each of the first 57 villages enrolled this year.
+pub const DEGREE_UPGRADES: usize = 57;
+/// Reserve talents: two in each of the first 53 villages, one in the others (123 for 70).
+pub const RESERVE_TALENTS: usize = 123;
+
+struct TalentVillage {
+    code: String,
+    cadres: Vec<String>,
+    young: Vec<String>,
+}
+
+const SCHOOLS: [&str; 3] = [
+    "省广播电视大学",
+    "市农业职业技术学院",
+    "省农业大学继续教育学院",
+];
+const SKILLS: [&str; 5] = ["电子商务", "种植技术", "财务会计", "乡村旅游", "养殖技术"];
+
+/// 学历提升 and 后备人才. The i-th of the 57 enrolments (a village's deputy secretary, or its
+/// second cadre) starts on 1 January + ⌊i·d/57⌋ days, with no graduation yet (nothing is dated
+/// after G, so no expected date either); reserve talents entered the pool in the year before the
+/// demo year and have not left it. Each record is placed in its village.
+fn talent_rows(villages: &[TalentVillage], date: NaiveDate) -> (SheetData, SheetData) {
+    let mut upgrades = Builder::new(&sheets::DEGREE_UPGRADES);
+    let mut reserve = Builder::new(&sheets::RESERVE_TALENTS);
+    let jan1 = NaiveDate::from_ymd_opt(date.year(), 1, 1).expect("valid date");
+    let d = (date - jan1).num_days().max(0) as u64;
+    let enrolled: Vec<&TalentVillage> = villages
+        .iter()
+        .filter(|v| v.cadres.len() > 1)
+        .take(DEGREE_UPGRADES)
+        .collect();
+    let n = enrolled.len().max(1) as u64;
+    for (i, v) in enrolled.iter().enumerate() {
+        let level = if i % 3 == 2 {
+            Education::Bachelor
+        } else {
+            Education::JuniorCollege
+        };
+        upgrades.push(&[
+            ("身份证号", s(&v.cadres[1])),
+            ("所属区划编码", s(&v.code)),
+            ("学校", s(SCHOOLS[i % SCHOOLS.len()])),
+            ("层次", s(level.code())),
+            ("入学日期", Some((jan1 + Days::new(i as u64 * d / n)).to_string())),
+        ]);
+    }
+    let last_year = NaiveDate::from_ymd_opt(date.year() - 1, 1, 1).expect("valid date");
+    let two_from = RESERVE_TALENTS.saturating_sub(villages.len());
+    let mut k = 0usize;
+    for (vi, v) in villages.iter().enumerate() {
+        let take = if vi < two_from { 2 } else { 1 };
+        for young in v.young.iter().take(take) {
+            if k >= RESERVE_TALENTS {
+                break;
+            }
+            reserve.push(&[
+                ("身份证号", s(young)),
+                ("所属区划编码", s(&v.code)),
+                (
+                    "来源",
+                    s(TalentSource::ALL[k % TalentSource::ALL.len()].code()),
+                ),
+                ("专长", s(SKILLS[k % SKILLS.len()])),
+                ("培养联系人身份证号", v.cadres.first().cloned()),
+                (
+                    "成熟度",
+                    s(if k % 3 == 0 {
+                        Readiness::Ready.code()
+                    } else {
+                        Readiness::Developing.code()
+                    }),
+                ),
+                (
+                    "入库日期",
+                    Some((last_year + Days::new((k as u64 * 7) % 360)).to_string()),
+                ),
+            ]);
+            k += 1;
+        }
+    }
+    (upgrades.finish(), reserve.finish())
 }

@@ -21,10 +21,12 @@
 //! of its parameters (PostgreSQL infers each parameter's type from its use).
 
 pub mod api;
+pub mod branches;
 pub mod command;
 pub mod dates;
 pub mod demands;
 pub mod drill;
+pub mod industry;
 pub mod outreach;
 pub mod pages;
 pub mod registry;

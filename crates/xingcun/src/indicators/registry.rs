@@ -2,8 +2,9 @@
 //! only when the records it counts exist in the platform; the command line, the API, the
 //! overview page and the drill-down pages all read this list and nothing else.
 
+use super::branches;
 use super::{Indicator, Line, Measure};
-use super::{demands, outreach, talent};
+use super::{demands, industry, outreach, talent};
 
 pub static INDICATORS: &[Indicator] = &[
     // 一、筑先锋堡垒
@@ -131,6 +132,54 @@ pub static INDICATORS: &[Indicator] = &[
         unit_word: "",
         definition: "时期F至T办结且已评价的诉求中，评价为满意或基本满意的件数 ÷ 已评价件数。",
     },
+    Indicator {
+        key: "branches.weak_rectified",
+        name: "整顿提升软弱涣散村(社区)党组织数",
+        line: Line::Bastions,
+        measure: Measure::Count(&branches::WEAK_RECTIFIED),
+        unit_word: "个",
+        definition: "时期F至T，所在区划在本级及下级的村(社区)党组织中，有整顿在F至T之间验收销号的个数（一个组织只计一次）。",
+    },
+    Indicator {
+        key: "branches.problems_solved",
+        name: "解决突出问题数",
+        line: Line::Bastions,
+        measure: Measure::Count(&branches::PROBLEMS_SOLVED),
+        unit_word: "个",
+        definition: "时期F至T，所在区划在本级及下级的党组织的整顿问题中，解决日期在F至T之间的个数。",
+    },
+    Indicator {
+        key: "branches.practical_projects",
+        name: "兴办实事数",
+        line: Line::Bastions,
+        measure: Measure::Count(&branches::PROJECTS_COMPLETED),
+        unit_word: "件",
+        definition: "时期F至T，所在村在本级及下级、完成日期在F至T之间的实事件数。",
+    },
+    Indicator {
+        key: "branches.model_sites",
+        name: "党建示范点数",
+        line: Line::Bastions,
+        measure: Measure::Count(&branches::MODEL_SITES),
+        unit_word: "个",
+        definition: "时点D，所属区划在本级及下级、D时有效（命名日期≤D，撤销日期为空或晚于D）的党建示范点个数。",
+    },
+    Indicator {
+        key: "honors.good_secretaries",
+        name: "担当作为好支书数",
+        line: Line::Bastions,
+        measure: Measure::Count(&branches::GOOD_SECRETARIES),
+        unit_word: "人",
+        definition: "时期F至T，所属区划在本级及下级、授予日期在F至T之间的好支书荣誉的获得者人数（一人只计一次）。",
+    },
+    Indicator {
+        key: "honors.prosperity_pioneers",
+        name: "带富致富先锋数",
+        line: Line::Bastions,
+        measure: Measure::Count(&branches::PROSPERITY_PIONEERS),
+        unit_word: "人",
+        definition: "时期F至T，所属区划在本级及下级、授予日期在F至T之间的带富致富先锋荣誉的获得者人数（一人只计一次）。",
+    },
     // 二、抓队伍建设
     Indicator {
         key: "talent.professional_secretaries",
@@ -139,6 +188,14 @@ pub static INDICATORS: &[Indicator] = &[
         measure: Measure::Count(&talent::PROFESSIONAL_SECRETARIES),
         unit_word: "人",
         definition: "时点D，本级及下级村(社区)中在任党组织书记职务标记为专业化管理的人数（一人只计一次）。",
+    },
+    Indicator {
+        key: "talent.degree_upgrades",
+        name: "参加学历提升村干部数",
+        line: Line::Cadres,
+        measure: Measure::Count(&talent::DEGREE_UPGRADES),
+        unit_word: "人",
+        definition: "时期F至T，所属区划在本级及下级、入学日期在F至T之间、目标层次为大学专科及以上，且入学日期当天在任村干部的学历提升人数（一人只计一次）。",
     },
     Indicator {
         key: "talent.college_cadre_coverage",
@@ -150,6 +207,14 @@ pub static INDICATORS: &[Indicator] = &[
         },
         unit_word: "",
         definition: "时点D，至少有一名最高学历为大学专科及以上的在任村干部的行政村数 ÷ 行政村数（不含社区，不含D前已撤销的村）。",
+    },
+    Indicator {
+        key: "talent.reserve_pool",
+        name: "后备人才数",
+        line: Line::Cadres,
+        measure: Measure::Count(&talent::RESERVE_POOL),
+        unit_word: "人",
+        definition: "时点D，所属区划在本级及下级、入库日期不晚于D且出库日期为空或晚于D的后备人才人数（一人只计一次）。",
     },
     Indicator {
         key: "talent.committee_avg_age",
@@ -180,6 +245,39 @@ pub static INDICATORS: &[Indicator] = &[
         },
         unit_word: "",
         definition: "时点D，女性两委成员数 ÷ 两委成员数。",
+    },
+    // 三、做强产业支撑
+    Indicator {
+        key: "industry.cooperatives",
+        name: "农民专业合作社数",
+        line: Line::Industry,
+        measure: Measure::Count(&industry::COOPERATIVES),
+        unit_word: "个",
+        definition: "时点D，所在村在本级及下级的农民专业合作社（含联合社）中，登记日期不晚于D、且注销日期为空或晚于D的个数。",
+    },
+    Indicator {
+        key: "industry.family_farms",
+        name: "家庭农场数",
+        line: Line::Industry,
+        measure: Measure::Count(&industry::FAMILY_FARMS),
+        unit_word: "个",
+        definition: "时点D，所在村在本级及下级的家庭农场中，登记日期不晚于D、且注销日期为空或晚于D的个数。",
+    },
+    Indicator {
+        key: "industry.households_driven",
+        name: "带动农户数",
+        line: Line::Industry,
+        measure: Measure::Count(&industry::HOUSEHOLDS_DRIVEN),
+        unit_word: "户",
+        definition: "时点D，与本级及下级D时存续的农民专业合作社或家庭农场有D时有效带动关系（开始日期不晚于D、结束日期为空或晚于D）的不同农户数（农户可在任何地方）。",
+    },
+    Indicator {
+        key: "industry.tourism_projects",
+        name: "乡村旅游项目数",
+        line: Line::Industry,
+        measure: Measure::Count(&industry::TOURISM_PROJECTS),
+        unit_word: "个",
+        definition: "时点D，所在村在本级及下级的乡村旅游项目中，开始日期不晚于D、且结束日期为空或晚于D的个数。",
     },
 ];
 

@@ -4,8 +4,11 @@
 //! 任职单位; it counts at D when it is a 村干部 post held at D (任职日期 ≤ D < 离任日期), in a
 //! village (行政村 or 社区) not revoked by D, held by a person not deregistered by D.
 
+use sqlx::Row;
+use xingcun_domain::enums::{Education, Readiness, TalentSource};
+
 use super::units::{COLLEGE_CADRES, PERSON, POSTS, VILLAGE};
-use super::{Population, Timing};
+use super::{Population, Records, Timing};
 
 /// The FROM and WHERE of 村干部 posts `c` held at D in a village `o` in scope, by a person `p`:
 /// the common part of every population here.
@@ -135,10 +138,79 @@ pub static ADMIN_VILLAGES: Population = Population {
     ),
 };
 
+/// A person's degree-upgrade enrolments behind the figure: 某某学院 大学专科（2026-03-01 入学）.
+pub static ENROLMENTS: Records = Records {
+    heading: "学历提升",
+    sql: "SELECT s.subject, u.school, u.level, u.starts_on, u.graduated_on
+          FROM ({population}) s
+          JOIN degree_upgrade u ON u.id = s.record",
+    order: "u.starts_on, u.id",
+    describe: |r| {
+        let school: String = r.try_get(1)?;
+        let level: String = r.try_get(2)?;
+        let since: String = r.try_get(3)?;
+        let done: Option<String> = r.try_get(4)?;
+        let level = Education::from_code(&level).map_or(level.clone(), |e| e.label().into());
+        let done = done.map(|d| format!("，{d} 毕业")).unwrap_or_default();
+        Ok(format!("{school} {level}（{since} 入学{done}）"))
+    },
+};
+
+/// A person's pool entries behind the figure: 选 可接任（2025-06-01 入库）.
+pub static POOL_ENTRIES: Records = Records {
+    heading: "后备人才",
+    sql: "SELECT s.subject, t.source, t.readiness, t.starts_on
+          FROM ({population}) s
+          JOIN reserve_talent t ON t.id = s.record",
+    order: "t.starts_on, t.id",
+    describe: |r| {
+        let source: String = r.try_get(1)?;
+        let ready: String = r.try_get(2)?;
+        let since: String = r.try_get(3)?;
+        let source = TalentSource::from_code(&source).map_or(source.clone(), |e| e.label().into());
+        let ready = Readiness::from_code(&ready).map_or(ready.clone(), |e| e.label().into());
+        Ok(format!("{source} {ready}（{since} 入库）"))
+    },
+};
+
+/// People with a degree-upgrade enrolment in scope (target 大学专科 or higher) starting in
+/// [F, T], who held an active 村干部 post (anywhere) on its start date.
+pub static DEGREE_UPGRADES: Population = Population {
+    caption: "参加学历提升的村干部",
+    timing: Timing::Period,
+    unit: &PERSON,
+    records: Some(&ENROLMENTS),
+    sql: "SELECT p.id AS subject, u.id AS record
+        FROM degree_upgrade u
+        JOIN person p ON p.id = u.person_id
+        WHERE u.org_code >= $1 AND u.org_code < $2
+          AND u.starts_on >= $3 AND u.starts_on <= $4
+          AND u.level IN ('junior_college', 'bachelor', 'postgraduate')
+          AND (p.deregistered_on IS NULL OR p.deregistered_on > $4)
+          AND EXISTS (SELECT 1 FROM cadre_post c
+                      WHERE c.person_id = u.person_id AND c.category = 'village_cadre'
+                        AND c.starts_on <= u.starts_on
+                        AND (c.ends_on IS NULL OR c.ends_on > u.starts_on))",
+};
+
+/// People with a reserve-talent entry in scope active at D.
+pub static RESERVE_POOL: Population = Population {
+    caption: "后备人才",
+    timing: Timing::AsOf,
+    unit: &PERSON,
+    records: Some(&POOL_ENTRIES),
+    sql: "SELECT p.id AS subject, t.id AS record
+        FROM reserve_talent t
+        JOIN person p ON p.id = t.person_id
+        WHERE t.org_code >= $1 AND t.org_code < $2
+          AND t.starts_on <= $3 AND (t.ends_on IS NULL OR t.ends_on > $3)
+          AND (p.deregistered_on IS NULL OR p.deregistered_on > $3)",
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use xingcun_domain::enums::{Education, VillagePost};
+    use xingcun_domain::enums::VillagePost;
 
     fn quoted(code: &str) -> String {
         format!("'{code}'")
@@ -160,6 +232,11 @@ mod tests {
         for e in Education::ALL {
             assert_eq!(
                 COLLEGE_COMMITTEE_MEMBERS.sql.contains(&quoted(e.code())),
+                e.is_college(),
+                "{e:?}"
+            );
+            assert_eq!(
+                DEGREE_UPGRADES.sql.contains(&quoted(e.code())),
                 e.is_college(),
                 "{e:?}"
             );

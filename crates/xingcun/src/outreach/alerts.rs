@@ -91,6 +91,7 @@ macro_rules! source {
 pub static SOURCES: &[Source] = &[
     source!("outreach.coverage", coverage_alerts),
     source!("talent.college_cadre", college_cadre_alerts),
+    source!("talent.succession", crate::talent::succession::risk_alerts),
     source!("demands.overdue", crate::demands::jobs::overdue_alerts),
 ];
 

@@ -35,7 +35,7 @@ fn flag(v: Option<&str>) -> Val {
 pub type Counts = Vec<(&'static str, usize, usize, usize)>;
 
 /// Inserts rows in chunks: `INSERT INTO table (cols) VALUES (…), (…)`.
-pub(super) async fn insert_many(
+pub(crate) async fn insert_many(
     tx: &mut Transaction<'static, Any>,
     table: &str,
     cols: &[&str],
@@ -161,7 +161,13 @@ pub async fn apply(
             changed.len() - inserted,
             plan.items.len() - changed.len(),
         ));
+        // Every graduation of the sheet raises 在职学历, changed or not: a 人员 row of the same
+        // workbook may have just written a lower one. The rows themselves are written first.
+        let graduations = plan.sheet.id == SheetId::DegreeUpgrades;
         if changed.is_empty() {
+            if graduations {
+                graduate(tx, crypto, actor, &plan.items.iter().collect::<Vec<_>>()).await?;
+            }
             continue;
         }
         let orgs_of: Vec<Option<String>> = match plan.sheet.id {
@@ -182,6 +188,9 @@ pub async fn apply(
             SheetId::Cadres => apply_cadres(tx, crypto, &changed).await?,
             _ => super::outreach::apply(tx, crypto, plan.sheet, &changed).await?,
         };
+        if graduations {
+            graduate(tx, crypto, actor, &plan.items.iter().collect::<Vec<_>>()).await?;
+        }
         if plan.sheet.id == SheetId::OrgUnits {
             continue; // org::upsert audits each unit itself
         }
@@ -212,6 +221,32 @@ pub async fn apply(
         audit::record_many(tx, &entries).await?;
     }
     Ok(counts)
+}
+
+/// 学历提升 rows with a 毕业日期 raise their person's 在职学历 to the row's 层次 (when higher).
+async fn graduate(
+    tx: &mut Transaction<'static, Any>,
+    crypto: &dyn CryptoProvider,
+    actor: &Actor,
+    items: &[&Item],
+) -> anyhow::Result<()> {
+    let s = &sheets::DEGREE_UPGRADES;
+    let (level, done) = (s.index("层次"), s.index("毕业日期"));
+    let graduated: Vec<&&Item> = items.iter().filter(|it| it.get(done).is_some()).collect();
+    let ids: Vec<&str> = graduated.iter().filter_map(|it| it.get(0)).collect();
+    let persons = person_ids(tx, crypto, &ids).await?;
+    for it in graduated {
+        let (Some(person), Some(level)) = (
+            it.get(0).and_then(|id| persons.get(id)),
+            it.get(level)
+                .and_then(xingcun_domain::enums::Education::from_code),
+        ) else {
+            continue;
+        };
+        crate::talent::raise_education(tx, actor, crate::registry::PersonId(*person), level)
+            .await?;
+    }
+    Ok(())
 }
 
 fn entity_of(id: SheetId) -> &'static str {

@@ -20,6 +20,9 @@ use super::read::SheetData;
 use super::sheets::{self, Sheet, SheetId};
 use crate::registry::personal;
 
+mod branches;
+mod industry;
+
 /// One record to write.
 #[derive(Debug, Clone)]
 pub struct Item {
@@ -135,6 +138,8 @@ struct World {
     root: Option<String>,
     /// team number → village code
     teams: HashMap<String, String>,
+    /// rectification case number → org code (filled by the 整顿 checks)
+    cases: HashMap<String, String>,
 }
 
 /// Builds the plan, or adds to `problems`.
@@ -208,6 +213,19 @@ pub async fn plan(
                 fill_deadlines(&mut items, &deadlines);
                 check_demands(pool, crypto, d, &items, &mut world, opts, problems).await?
             }
+            SheetId::DegreeUpgrades | SheetId::ReserveTalents => {
+                check_talent(pool, crypto, d, &items, &mut world, opts, problems).await?
+            }
+            id if branches::is_branches(id) => {
+                branches::check(pool, d, &items, &plans, &mut world, opts, problems).await?;
+                if d.sheet.id == SheetId::Honors {
+                    branches::check_honor_people(pool, crypto, d, &items, &mut world, opts, problems)
+                        .await?;
+                }
+            }
+            id if industry::is_industry(id) => {
+                industry::check(pool, crypto, d, &items, &plans, &mut world, opts, problems).await?
+            }
             _ => {
                 check_outreach(pool, crypto, d, &items, &plans, &mut world, opts, problems).await?
             }
@@ -220,6 +238,7 @@ pub async fn plan(
             items,
         });
     }
+    branches::check_acceptance(pool, data, &plans, problems).await?;
     if data.iter().any(|d| d.sheet.id == SheetId::People) {
         check_political_status(pool, crypto, data, &plans, &world, problems).await?;
     }
@@ -982,6 +1001,9 @@ fn check_within(
                 .as_ref()
                 .and_then(|h| world.households.get(h).cloned()),
             SheetId::Demands => values[1].clone(),
+            SheetId::DegreeUpgrades | SheetId::ReserveTalents => values[1].clone(),
+            id if branches::is_branches(id) => branches::unit_of(id, values, world),
+            id => industry::unit_of(id, values, world),
         }
     };
     for it in items {
@@ -1608,6 +1630,78 @@ async fn check_demands(
                     problems.push(p(verdict, "群众不满意的诉求不能关闭，应重新办理".into()))
                 }
                 Some(_) => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// 学历提升 and 后备人才: the person (and mentor) exist, the unit exists, dates in order.
+async fn check_talent(
+    pool: &AnyPool,
+    crypto: &dyn CryptoProvider,
+    d: &SheetData,
+    items: &[Item],
+    world: &mut World,
+    opts: &Options,
+    problems: &mut Vec<Problem>,
+) -> Result<(), sqlx::Error> {
+    let s = d.sheet;
+    let (people, start, later): (Vec<usize>, usize, Vec<usize>) = match s.id {
+        SheetId::DegreeUpgrades => (
+            vec![0],
+            ix(s, "入学日期"),
+            vec![ix(s, "预计毕业日期"), ix(s, "毕业日期")],
+        ),
+        _ => (
+            vec![0, ix(s, "培养联系人身份证号")],
+            ix(s, "入库日期"),
+            vec![ix(s, "出库日期")],
+        ),
+    };
+    for col in &people {
+        resolve_people_at(pool, crypto, items, *col, world, opts).await?;
+    }
+    let org = ix(s, "所属区划编码");
+    for it in items {
+        for col in &people {
+            if it.get(*col).is_some() {
+                check_person_ref_at(d, it, *col, world, opts, problems);
+            }
+        }
+        if let Some(code) = it.get(org)
+            && !world.orgs.contains_key(code)
+        {
+            problems.push(d.problem(
+                it.row,
+                Some(org),
+                Some(code),
+                format!("区划编码 {code} 不存在"),
+            ));
+        }
+        let Some(from) = it.get(start) else { continue };
+        for col in &later {
+            // An exit must come after the entry; a graduation may not come before enrolment.
+            let wrong = match (s.id, it.get(*col)) {
+                (SheetId::ReserveTalents, Some(to)) => to <= from,
+                (_, Some(to)) => to < from,
+                _ => false,
+            };
+            if wrong {
+                let word = if s.id == SheetId::ReserveTalents {
+                    "应晚于"
+                } else {
+                    "不能早于"
+                };
+                problems.push(d.problem(
+                    it.row,
+                    Some(*col),
+                    it.get(*col),
+                    format!(
+                        "{}{word}{}（{from}）",
+                        s.columns[*col].header, s.columns[start].header
+                    ),
+                ));
             }
         }
     }

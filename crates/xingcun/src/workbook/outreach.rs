@@ -32,7 +32,29 @@ enum Src {
     OptHousehold(&'static str),
     /// An optional person column (the cell is an ID number).
     OptPerson(&'static str),
+    /// A required reference to another record by its text key: `fk` holds the row id of
+    /// `table` whose `key` is the cell; the record's `org_code` is the referenced record's.
+    Parent(&'static Parent),
 }
+
+/// A referenced table (a rectification case's party org, a problem's case).
+#[derive(Debug)]
+struct Parent {
+    table: &'static str,
+    key: &'static str,
+    fk: &'static str,
+}
+
+const PARTY_ORG_OF_CASE: Parent = Parent {
+    table: "party_org",
+    key: "code",
+    fk: "party_org_id",
+};
+const CASE_OF_PROBLEM: Parent = Parent {
+    table: "rectification",
+    key: "case_no",
+    fk: "case_id",
+};
 
 struct Table {
     table: &'static str,
@@ -115,6 +137,125 @@ fn table_of(id: SheetId) -> Option<Table> {
                 ],
             )
         }
+        SheetId::Businesses => (
+            "business",
+            &[
+                Col("credit_code"),
+                Col("name"),
+                Col("kind"),
+                Col("org_code"),
+                OptPerson("legal_rep_id"),
+                Col("legal_rep_name"),
+                Col("registered_on"),
+                Col("deregistered_on"),
+                Col("products"),
+                Col("members"),
+            ],
+        ),
+        SheetId::BusinessHouseholds => (
+            "business_household",
+            &[
+                Col("credit_code"),
+                Household,
+                Col("starts_on"),
+                Col("ends_on"),
+            ],
+        ),
+        SheetId::TourismProjects => (
+            "tourism_project",
+            &[
+                Col("project_no"),
+                Col("name"),
+                Col("org_code"),
+                Col("starts_on"),
+                Col("ends_on"),
+                Col("notes"),
+            ],
+        ),
+        SheetId::DegreeUpgrades => (
+            "degree_upgrade",
+            &[
+                Person,
+                Col("org_code"),
+                Col("school"),
+                Col("level"),
+                Col("starts_on"),
+                Col("expected_on"),
+                Col("graduated_on"),
+            ],
+        ),
+        SheetId::ReserveTalents => (
+            "reserve_talent",
+            &[
+                Person,
+                Col("org_code"),
+                Col("source"),
+                Col("skills"),
+                OptPerson("mentor_id"),
+                Col("readiness"),
+                Col("starts_on"),
+                Col("ends_on"),
+            ],
+        ),
+        SheetId::PracticalProjects => (
+            "practical_project",
+            &[
+                Col("project_no"),
+                Col("org_code"),
+                Col("name"),
+                Col("cost"),
+                Col("beneficiaries"),
+                Col("status"),
+                Col("started_on"),
+                Col("completed_on"),
+            ],
+        ),
+        SheetId::Rectifications => (
+            "rectification",
+            &[
+                Col("case_no"),
+                Parent(&PARTY_ORG_OF_CASE),
+                Col("found_on"),
+                Col("reasons"),
+                Col("accepted_on"),
+            ],
+        ),
+        SheetId::RectificationProblems => (
+            "rectification_problem",
+            &[
+                Parent(&CASE_OF_PROBLEM),
+                Col("problem_no"),
+                Col("description"),
+                Col("measure"),
+                Col("responsible"),
+                Col("deadline_on"),
+                Col("solved_on"),
+            ],
+        ),
+        SheetId::Honors => (
+            "honor",
+            &[
+                Col("honor_no"),
+                Col("kind"),
+                Person,
+                Col("org_code"),
+                Col("status"),
+                Col("nominated_on"),
+                Col("notice_starts_on"),
+                Col("notice_ends_on"),
+                Col("awarded_on"),
+            ],
+        ),
+        SheetId::ModelSites => (
+            "model_site",
+            &[
+                Col("site_no"),
+                Col("name"),
+                Col("org_code"),
+                Col("starts_on"),
+                Col("ends_on"),
+            ],
+        ),
         _ => return None,
     };
     Some(Table {
@@ -200,6 +341,14 @@ async fn records_where(
             Src::OptHousehold(c) => {
                 sel.push(format!("h{i}.household_no"));
                 joins.push_str(&format!(" LEFT JOIN household h{i} ON h{i}.id = t.{c}"));
+            }
+            Src::Parent(pr) => {
+                sel.push(format!("r{i}.{}", pr.key));
+                joins.push_str(&format!(
+                    " JOIN {} r{i} ON r{i}.id = t.{}",
+                    pr.table, pr.fk
+                ));
+                org = Some("t.org_code".to_string());
             }
             Src::OptPerson(c) => {
                 sel.push(format!("p{i}.id_enc"));
@@ -291,6 +440,7 @@ pub async fn apply(
     let pos = |want: fn(&Src) -> bool| t.cols.iter().position(want);
     let hh_i = pos(|c| matches!(c, Src::Household));
     let team_i = pos(|c| matches!(c, Src::Team));
+    let parent_i = pos(|c| matches!(c, Src::Parent(_)));
     let org_i = pos(|c| matches!(c, Src::Col("org_code")));
     // Every column that names a person, required or not.
     let person_cols: Vec<usize> = t
@@ -344,10 +494,27 @@ pub async fn apply(
     {
         teams.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
     }
+    let mut parents: HashMap<String, (i64, String)> = HashMap::new();
+    if let Some(Src::Parent(pr)) = parent_i.map(|i| t.cols[i]) {
+        for r in select_in_on(
+            tx,
+            &format!(
+                "SELECT {key}, id, org_code FROM {table} WHERE {key} IN",
+                key = pr.key,
+                table = pr.table
+            ),
+            &lookup(parent_i),
+        )
+        .await?
+        {
+            parents.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
+        }
+    }
     let mut cols: Vec<&str> = t
         .cols
         .iter()
         .map(|c| match c {
+            Src::Parent(pr) => pr.fk,
             Src::Col(c) | Src::Flag(c) => *c,
             Src::Person => "person_id",
             Src::Household => "household_id",
@@ -355,7 +522,7 @@ pub async fn apply(
             Src::OptHousehold(c) | Src::OptPerson(c) => *c,
         })
         .collect();
-    if hh_i.is_some() {
+    if hh_i.is_some() || parent_i.is_some() {
         cols.push("org_code");
     }
     let now = now_ms();
@@ -388,6 +555,13 @@ pub async fn apply(
                     org = Some(w.1.clone());
                     Val::I(Some(w.0))
                 }
+                Src::Parent(_) => {
+                    let r = parents
+                        .get(v.unwrap_or_default())
+                        .ok_or_else(|| anyhow::anyhow!("referenced record missing"))?;
+                    org = Some(r.1.clone());
+                    Val::I(Some(r.0))
+                }
                 Src::OptHousehold(_) => Val::I(match v {
                     Some(no) => Some(
                         households
@@ -407,7 +581,7 @@ pub async fn apply(
                 }),
             });
         }
-        if hh_i.is_some() {
+        if hh_i.is_some() || parent_i.is_some() {
             vals.push(Val::T(org.clone()));
         }
         orgs.push(org);

@@ -2,12 +2,14 @@
 //! them. Import, export and templates all read these definitions.
 
 use xingcun_domain::division::OrgKind;
+use xingcun_domain::enums::{HonorKind, HonorStatus, ProjectStatus};
 use xingcun_domain::enums::{
     CadreCategory, DemandCategory, DemandField, DemandSource, DemandStatus, DeregistrationReason,
     Education, Ethnicity, LeaveReason, MemberCategory, MemberStatus, MonitorType, Outcome,
     PartyOrgKind, PoliticalStatus, Relation, ResidenceStatus, Satisfaction, Sex, StationRole,
     TeamRole,
 };
+use xingcun_domain::enums::{Readiness, TalentSource};
 
 /// How a column's cells are read and written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +56,12 @@ pub enum EnumKind {
     DemandStatus,
     Outcome,
     Satisfaction,
+    ProjectStatus,
+    HonorKind,
+    HonorStatus,
+    TalentSource,
+    Readiness,
+    BusinessKind,
 }
 
 impl EnumKind {
@@ -88,8 +96,14 @@ impl EnumKind {
             EnumKind::DemandCategory => p(DemandCategory::parse(s), DemandCategory::code),
             EnumKind::DemandField => p(DemandField::parse(s), DemandField::code),
             EnumKind::DemandStatus => p(DemandStatus::parse(s), DemandStatus::code),
+            EnumKind::BusinessKind => business_kind_parse(s),
             EnumKind::Outcome => p(Outcome::parse(s), Outcome::code),
             EnumKind::Satisfaction => p(Satisfaction::parse(s), Satisfaction::code),
+            EnumKind::ProjectStatus => p(ProjectStatus::parse(s), ProjectStatus::code),
+            EnumKind::HonorKind => p(HonorKind::parse(s), HonorKind::code),
+            EnumKind::HonorStatus => p(HonorStatus::parse(s), HonorStatus::code),
+            EnumKind::TalentSource => p(TalentSource::parse(s), TalentSource::code),
+            EnumKind::Readiness => p(Readiness::parse(s), Readiness::code),
         }
     }
 
@@ -122,8 +136,17 @@ impl EnumKind {
             EnumKind::DemandCategory => DemandCategory::from_code(code).map(DemandCategory::label),
             EnumKind::DemandField => DemandField::from_code(code).map(DemandField::label),
             EnumKind::DemandStatus => DemandStatus::from_code(code).map(DemandStatus::label),
+            EnumKind::BusinessKind => BUSINESS_KINDS
+                .iter()
+                .find(|(c, _)| *c == code)
+                .map(|(_, l)| *l),
             EnumKind::Outcome => Outcome::from_code(code).map(Outcome::label),
             EnumKind::Satisfaction => Satisfaction::from_code(code).map(Satisfaction::label),
+            EnumKind::ProjectStatus => ProjectStatus::from_code(code).map(ProjectStatus::label),
+            EnumKind::HonorKind => HonorKind::from_code(code).map(HonorKind::label),
+            EnumKind::HonorStatus => HonorStatus::from_code(code).map(HonorStatus::label),
+            EnumKind::TalentSource => TalentSource::from_code(code).map(TalentSource::label),
+            EnumKind::Readiness => Readiness::from_code(code).map(Readiness::label),
         }
     }
 
@@ -150,8 +173,14 @@ impl EnumKind {
             EnumKind::DemandCategory => DemandCategory::LABELS,
             EnumKind::DemandField => DemandField::LABELS,
             EnumKind::DemandStatus => DemandStatus::LABELS,
+            EnumKind::BusinessKind => BUSINESS_KIND_LABELS,
             EnumKind::Outcome => Outcome::LABELS,
             EnumKind::Satisfaction => Satisfaction::LABELS,
+            EnumKind::ProjectStatus => ProjectStatus::LABELS,
+            EnumKind::HonorKind => HonorKind::LABELS,
+            EnumKind::HonorStatus => HonorStatus::LABELS,
+            EnumKind::TalentSource => TalentSource::LABELS,
+            EnumKind::Readiness => Readiness::LABELS,
         }
     }
 }
@@ -210,6 +239,16 @@ pub enum SheetId {
     HouseholdLinks,
     Visits,
     Demands,
+    PracticalProjects,
+    Rectifications,
+    RectificationProblems,
+    Honors,
+    ModelSites,
+    DegreeUpgrades,
+    ReserveTalents,
+    Businesses,
+    BusinessHouseholds,
+    TourismProjects,
 }
 
 /// A sheet: its name, its columns (the key's columns first) and how many columns form the key.
@@ -547,6 +586,207 @@ pub static DEMANDS: Sheet = Sheet {
     key: &[0],
 };
 
+/// The kinds of 经营主体: code and word.
+pub const BUSINESS_KINDS: &[(&str, &str)] = &[
+    ("cooperative", "农民专业合作社"),
+    ("federation", "农民专业合作社联合社"),
+    ("family_farm", "家庭农场"),
+];
+const BUSINESS_KIND_LABELS: &[&str] = &["农民专业合作社", "农民专业合作社联合社", "家庭农场"];
+
+fn business_kind_parse(s: &str) -> Result<&'static str, String> {
+    let s = s.trim();
+    let word = match s {
+        "合作社" | "专业合作社" => "农民专业合作社",
+        "联合社" | "合作社联合社" => "农民专业合作社联合社",
+        other => other,
+    };
+    BUSINESS_KINDS
+        .iter()
+        .find(|(c, l)| *l == word || *c == word)
+        .map(|(c, _)| *c)
+        .ok_or_else(|| format!("“{s}”不是主体类型（农民专业合作社/农民专业合作社联合社/家庭农场）"))
+}
+
+pub static BUSINESSES: Sheet = Sheet {
+    id: SheetId::Businesses,
+    name: "经营主体",
+    columns: &[
+        col("统一社会信用代码", true, Ident, "18位，GB 32100，含校验位"),
+        col("名称", true, Text, ""),
+        col(
+            "主体类型",
+            true,
+            Enum(E::BusinessKind),
+            "农民专业合作社/农民专业合作社联合社/家庭农场",
+        ),
+        col("所在村编码", true, Ident, "行政村或社区"),
+        col(
+            "法定代表人身份证号",
+            false,
+            IdNumber,
+            "在人员库中时填写",
+        ),
+        col("法定代表人姓名", false, Name, "不在人员库中时填写"),
+        col("登记日期", true, Date, ""),
+        col("注销日期", false, Date, "不早于登记日期"),
+        col("主要产品", false, Text, "多个以、分隔"),
+        col("成员数", false, Ident, "非负整数"),
+    ],
+    key: &[0],
+};
+
+pub static BUSINESS_HOUSEHOLDS: Sheet = Sheet {
+    id: SheetId::BusinessHouseholds,
+    name: "带动农户",
+    columns: &[
+        col("统一社会信用代码", true, Ident, "经营主体表或系统中已有"),
+        col("户编号", true, Ident, "农户可在任何村"),
+        col("开始日期", true, Date, ""),
+        col("结束日期", false, Date, "不早于开始日期"),
+    ],
+    key: &[0, 1, 2],
+};
+
+pub static TOURISM_PROJECTS: Sheet = Sheet {
+    id: SheetId::TourismProjects,
+    name: "乡村旅游项目",
+    columns: &[
+        col("项目编号", true, Ident, "全区唯一"),
+        col("名称", true, Text, ""),
+        col("所在村编码", true, Ident, "行政村或社区"),
+        col("开始日期", true, Date, "开业或运营开始日期"),
+        col("结束日期", false, Date, "停止运营的日期；不早于开始日期"),
+        col("简介", false, Multiline, ""),
+    ],
+    key: &[0],
+};
+
+pub static DEGREE_UPGRADES: Sheet = Sheet {
+    id: SheetId::DegreeUpgrades,
+    name: "学历提升",
+    columns: &[
+        col("身份证号", true, IdNumber, ""),
+        col("所属区划编码", true, Ident, "登记单位，一般为所在村"),
+        col("学校", true, Text, ""),
+        col("层次", true, Enum(E::Education), "目标学历，如 大学专科"),
+        col("入学日期", true, Date, ""),
+        col("预计毕业日期", false, Date, "不早于入学日期"),
+        col(
+            "毕业日期",
+            false,
+            Date,
+            "实际毕业日期；不早于入学日期，填写后在职学历按层次提升",
+        ),
+    ],
+    key: &[0, 2, 4],
+};
+
+pub static RESERVE_TALENTS: Sheet = Sheet {
+    id: SheetId::ReserveTalents,
+    name: "后备人才",
+    columns: &[
+        col("身份证号", true, IdNumber, ""),
+        col("所属区划编码", true, Ident, "储备的村(社区)或乡镇"),
+        col("来源", true, Enum(E::TalentSource), "选/招/引/培"),
+        col("专长", false, Text, ""),
+        col("培养联系人身份证号", false, IdNumber, "导师"),
+        with_default(
+            "成熟度",
+            Enum(E::Readiness),
+            "developing",
+            "可接任/培养中，默认 培养中",
+        ),
+        col("入库日期", true, Date, ""),
+        col("出库日期", false, Date, "不再在库的第一天（如任职），晚于入库日期"),
+    ],
+    key: &[0, 6],
+};
+
+/// 实事 (practical projects): docs/workbook-modules.md.
+pub static PRACTICAL_PROJECTS: Sheet = Sheet {
+    id: SheetId::PracticalProjects,
+    name: "实事",
+    columns: &[
+        col("实事编号", true, Ident, "全区唯一"),
+        col("村编码", true, Ident, "行政村或社区"),
+        col("名称", true, Text, ""),
+        col("投资金额", false, Text, "万元，最多两位小数"),
+        col("受益人数", false, Text, "非负整数"),
+        col("状态", true, Enum(E::ProjectStatus), "计划/实施中/已完成"),
+        col("开工日期", false, Date, "实施中、已完成时必填"),
+        col("完成日期", false, Date, "已完成时必填，其他状态为空"),
+    ],
+    key: &[0],
+};
+
+/// 整顿 (rectification cases of weak party orgs, 软弱涣散).
+pub static RECTIFICATIONS: Sheet = Sheet {
+    id: SheetId::Rectifications,
+    name: "整顿",
+    columns: &[
+        col("整顿编号", true, Ident, "全区唯一"),
+        col("组织编码", true, Ident, "被认定为软弱涣散的党组织"),
+        col("认定日期", true, Date, ""),
+        col("软弱涣散原因", true, Text, ""),
+        col("验收销号日期", false, Date, "所有问题均已解决后才能填写"),
+    ],
+    key: &[0],
+};
+
+/// 整顿问题 (the problems of a rectification case).
+pub static RECTIFICATION_PROBLEMS: Sheet = Sheet {
+    id: SheetId::RectificationProblems,
+    name: "整顿问题",
+    columns: &[
+        col("整顿编号", true, Ident, "整顿表或系统中的编号"),
+        col("问题序号", true, Ident, "案内唯一，如 1"),
+        col("问题", true, Text, ""),
+        col("整改措施", false, Text, ""),
+        col("责任人", false, Name, ""),
+        col("整改时限", false, Date, "不早于认定日期"),
+        col("解决日期", false, Date, "不早于认定日期，不晚于今天"),
+    ],
+    key: &[0, 1],
+};
+
+/// 荣誉 (honours: 好支书, 带富致富先锋).
+pub static HONORS: Sheet = Sheet {
+    id: SheetId::Honors,
+    name: "荣誉",
+    columns: &[
+        col("荣誉编号", true, Ident, "全区唯一"),
+        col("荣誉类型", true, Enum(E::HonorKind), "好支书/带富致富先锋"),
+        col("身份证号", true, IdNumber, ""),
+        col("所属区划编码", true, Ident, "记录所属单位"),
+        col(
+            "状态",
+            true,
+            Enum(E::HonorStatus),
+            "提名/审核通过/公示/已授予/未通过",
+        ),
+        col("提名日期", true, Date, ""),
+        col("公示开始日期", false, Date, "公示、已授予时必填"),
+        col("公示结束日期", false, Date, "与公示开始日期同填，不早于开始日期"),
+        col("授予日期", false, Date, "已授予时必填，不早于公示结束日期"),
+    ],
+    key: &[0],
+};
+
+/// 示范点 (party-building demonstration sites).
+pub static MODEL_SITES: Sheet = Sheet {
+    id: SheetId::ModelSites,
+    name: "示范点",
+    columns: &[
+        col("示范点编号", true, Ident, "全区唯一"),
+        col("名称", true, Text, ""),
+        col("所属区划编码", true, Ident, "乡镇、村(社区)"),
+        col("命名日期", true, Date, ""),
+        col("撤销日期", false, Date, "有效期满或撤销后的第一天"),
+    ],
+    key: &[0],
+};
+
 /// Every sheet in the order they are imported (references point backwards).
 pub static SHEETS: &[&Sheet] = &[
     &ORG_UNITS,
@@ -563,6 +803,16 @@ pub static SHEETS: &[&Sheet] = &[
     &HOUSEHOLD_LINKS,
     &VISITS,
     &DEMANDS,
+    &PRACTICAL_PROJECTS,
+    &RECTIFICATIONS,
+    &RECTIFICATION_PROBLEMS,
+    &HONORS,
+    &MODEL_SITES,
+    &DEGREE_UPGRADES,
+    &RESERVE_TALENTS,
+    &BUSINESSES,
+    &BUSINESS_HOUSEHOLDS,
+    &TOURISM_PROJECTS,
 ];
 
 /// The sheet with this name, if it is one of ours.

@@ -1089,3 +1089,71 @@ async fn notifications_wait_while_the_receiver_is_down_and_are_delivered_once() 
         .get(0);
     assert_eq!(log, 2, "each attempt is in the delivery log");
 }
+
+#[tokio::test]
+async fn filings_arriving_together_are_committed_together_each_with_its_log_and_message() {
+    let app = TestApp::new().await;
+    let new = |i: usize| demands::NewDemand {
+        org_code: if i % 2 == 0 { GRID } else { VILLAGE }.into(),
+        household_id: None,
+        reporter_id: None,
+        contact_name_enc: None,
+        contact_phone: None,
+        source: None,
+        category: None,
+        field: None,
+        content: format!("第{i}件"),
+        address: None,
+        lat: None,
+        lon: None,
+        registered_on: date("2026-06-01"),
+        channel: demands::Channel::Desk,
+        visit_id: None,
+    };
+    let intake = app.state.intake().clone();
+    let handles: Vec<_> = (0..60)
+        .map(|i| {
+            let intake = intake.clone();
+            let n = new(i);
+            tokio::spawn(async move { intake.file(n, xingcun::audit::Actor::system()).await })
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    for h in handles {
+        numbers.push(h.await.unwrap().unwrap().demand_no);
+    }
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 60, "every filing has its own number");
+    // One filing naming an unknown unit fails alone.
+    let mut bad = new(0);
+    bad.org_code = "990101009999".into();
+    let (a, b) = tokio::join!(
+        intake.file(bad, xingcun::audit::Actor::system()),
+        intake.file(new(1), xingcun::audit::Actor::system())
+    );
+    assert!(a.is_err() && b.is_ok());
+    let pool = &app.db().pool;
+    for (table, n) in [("demand", 61), ("demand_event", 61), ("notification", 61)] {
+        let got: i64 = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+            .fetch_one(pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(got, n, "{table}");
+    }
+    // A grid's demands are handled by its village; the deadline is filled by the rule.
+    let handlers: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM demand WHERE handler_org_code = $1 AND deadline_on = '2026-06-15'",
+    )
+    .bind(VILLAGE)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+    .get(0);
+    assert_eq!(handlers, 61);
+    assert!(matches!(
+        xingcun::audit::verify(app.db()).await.unwrap(),
+        xingcun::audit::Verification::Intact { .. }
+    ));
+}

@@ -348,7 +348,17 @@ impl Fixture {
             "demands.open": {"value": 0},
             "demands.on_time_rate": ratio_json(0, 0),
             "demands.satisfaction_rate": ratio_json(0, 0),
+            // Nor branch work or honours (tests/it/branches.rs counts those).
+            "branches.weak_rectified": {"value": 0},
+            "branches.problems_solved": {"value": 0},
+            "branches.practical_projects": {"value": 0},
+            "branches.model_sites": {"value": 0},
+            "honors.good_secretaries": {"value": 0},
+            "honors.prosperity_pioneers": {"value": 0},
             "talent.professional_secretaries": {"value": self.professional_secretaries(prefix, at).len()},
+            // Nor degree upgrades or reserve talents (tests/it/talent.rs counts those).
+            "talent.degree_upgrades": {"value": 0},
+            "talent.reserve_pool": {"value": 0},
             "talent.college_cadre_coverage": ratio_json(
                 self.covered_villages(prefix, at).len(),
                 self.admin_villages(prefix, at).len(),
@@ -356,6 +366,11 @@ impl Fixture {
             "talent.committee_avg_age": {"value": mean},
             "talent.committee_college_share": ratio_json(college, committee.len()),
             "talent.committee_female_share": ratio_json(women, committee.len()),
+            // Nor businesses or tourism projects (tests/it/industry.rs counts those).
+            "industry.cooperatives": {"value": 0},
+            "industry.family_farms": {"value": 0},
+            "industry.households_driven": {"value": 0},
+            "industry.tourism_projects": {"value": 0},
         })
     }
 
@@ -566,11 +581,23 @@ async fn only_keys_whose_records_exist_are_listed() {
             "demands.open",
             "demands.on_time_rate",
             "demands.satisfaction_rate",
+            "branches.weak_rectified",
+            "branches.problems_solved",
+            "branches.practical_projects",
+            "branches.model_sites",
+            "honors.good_secretaries",
+            "honors.prosperity_pioneers",
             "talent.professional_secretaries",
+            "talent.degree_upgrades",
             "talent.college_cadre_coverage",
+            "talent.reserve_pool",
             "talent.committee_avg_age",
             "talent.committee_college_share",
             "talent.committee_female_share",
+            "industry.cooperatives",
+            "industry.family_farms",
+            "industry.households_driven",
+            "industry.tourism_projects",
         ]
     );
     let names: Vec<&str> = INDICATORS.iter().map(|i| i.name).collect();
@@ -591,11 +618,23 @@ async fn only_keys_whose_records_exist_are_listed() {
             "在办诉求数",
             "按时办结率",
             "群众满意率",
+            "整顿提升软弱涣散村(社区)党组织数",
+            "解决突出问题数",
+            "兴办实事数",
+            "党建示范点数",
+            "担当作为好支书数",
+            "带富致富先锋数",
             "专业化管理村(社区)党组织书记数",
+            "参加学历提升村干部数",
             "\"一村一名大学生村干部\"覆盖率",
+            "后备人才数",
             "村(社区)\"两委\"成员平均年龄",
             "村(社区)\"两委\"成员大专以上占比",
             "村(社区)\"两委\"成员女性占比",
+            "农民专业合作社数",
+            "家庭农场数",
+            "带动农户数",
+            "乡村旅游项目数",
         ]
     );
     let app = TestApp::new().await;
@@ -848,11 +887,23 @@ async fn an_empty_scope_gives_null_values_with_zero_numerators_and_denominators(
         "demands.open": {"value": 0},
         "demands.on_time_rate": {"value": null, "numerator": 0, "denominator": 0},
         "demands.satisfaction_rate": {"value": null, "numerator": 0, "denominator": 0},
+        "branches.weak_rectified": {"value": 0},
+        "branches.problems_solved": {"value": 0},
+        "branches.practical_projects": {"value": 0},
+        "branches.model_sites": {"value": 0},
+        "honors.good_secretaries": {"value": 0},
+        "honors.prosperity_pioneers": {"value": 0},
         "talent.professional_secretaries": {"value": 0},
+        "talent.degree_upgrades": {"value": 0},
         "talent.college_cadre_coverage": {"value": null, "numerator": 0, "denominator": 0},
+        "talent.reserve_pool": {"value": 0},
         "talent.committee_avg_age": {"value": null},
         "talent.committee_college_share": {"value": null, "numerator": 0, "denominator": 0},
         "talent.committee_female_share": {"value": null, "numerator": 0, "denominator": 0},
+        "industry.cooperatives": {"value": 0},
+        "industry.family_farms": {"value": 0},
+        "industry.households_driven": {"value": 0},
+        "industry.tourism_projects": {"value": 0},
     });
     assert_eq!(engine(&app, EMPTY_TOWNSHIP, "2026-06-30").await, empty);
     let mut c = app.signed_in("admin").await;

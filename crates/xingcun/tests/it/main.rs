@@ -5,12 +5,14 @@ mod harness;
 
 mod accounts;
 mod backup;
+mod branches;
 mod crash;
 mod dashboard;
 mod demands;
 mod foundation;
 mod imports;
 mod indicators;
+mod industry;
 mod open311;
 mod outreach;
 mod outreach_pages;

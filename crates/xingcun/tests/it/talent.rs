@@ -1,0 +1,711 @@
+//! The cadre pipeline: degree upgrades (学历提升) and the reserve pool (后备人才) come in through
+//! their workbook sheets; the figures `talent.degree_upgrades` and `talent.reserve_pool` equal
+//! counts made here in plain Rust over the fixture's rows at edge dates (a post's first and end
+//! days, the period's first and last days, a pool exit day); each drill-down list is as long as
+//! its figure; a graduation raises 在职学历 (never lowers it) and is audited; the committees'
+//! make-up and the succession view count what the fixture says.
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, NaiveDate};
+use serde_json::{Value, json};
+use xingcun::indicators::drill::{self, Side};
+use xingcun::indicators::{Dates, RowCtx};
+use xingcun::scope::Scope;
+use xingcun::workbook::ImportOutcome;
+use xingcun_domain::age_at;
+
+use crate::harness::TestApp;
+use crate::workbook::{book, id, opts, rows, run};
+
+const TOWNSHIP: &str = "990101006000";
+const EAST: &str = "990101006001";
+const WEST: &str = "990101006002";
+const DISTRICT: &str = "990101000000";
+
+const COLLEGE: [&str; 3] = ["大学专科", "大学本科", "研究生"];
+
+struct P {
+    id: String,
+    name: &'static str,
+    birth: &'static str,
+    female: bool,
+    full_time: &'static str,
+    in_service: &'static str,
+    party: bool,
+}
+
+struct Post {
+    person: usize,
+    post: &'static str,
+    org: &'static str,
+    start: &'static str,
+    end: Option<&'static str>,
+}
+
+struct Upgrade {
+    person: usize,
+    org: &'static str,
+    school: &'static str,
+    level: &'static str,
+    start: &'static str,
+    graduated: Option<&'static str>,
+}
+
+struct Reserve {
+    person: usize,
+    org: &'static str,
+    source: &'static str,
+    ready: bool,
+    start: &'static str,
+    end: Option<&'static str>,
+}
+
+struct Fixture {
+    people: Vec<P>,
+    posts: Vec<Post>,
+    upgrades: Vec<Upgrade>,
+    reserve: Vec<Reserve>,
+}
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn p(
+    birth: &'static str,
+    seq: u32,
+    name: &'static str,
+    full_time: &'static str,
+    in_service: &'static str,
+    party: bool,
+) -> P {
+    P {
+        id: id(&birth.replace('-', ""), seq),
+        name,
+        birth,
+        // The 17th digit (the sequence's last) is odd for men.
+        female: seq % 2 == 0,
+        full_time,
+        in_service,
+        party,
+    }
+}
+
+const JIA: usize = 0; // EAST secretary and director (一肩挑)
+const YI: usize = 1; // EAST committee member until 2026-05-01; graduates 2026-06-20
+const BING: usize = 2; // WEST committee member from 2026-03-10
+const DING: usize = 3; // no post; in the pool twice
+const WU: usize = 4; // WEST secretary, born 1960
+const JI: usize = 5; // WEST vice director, 本科 in service
+const GENG: usize = 6; // EAST supervision chair (not 两委)
+const XIN: usize = 7; // WEST reserve, ready
+const REN: usize = 8; // EAST reserve until 2026-06-30
+
+fn fixture() -> Fixture {
+    let people = vec![
+        p("1970-05-10", 11, "甲强", "高中", "", true),
+        p("1990-03-01", 12, "乙丽", "中专", "中专", false),
+        p("1996-07-01", 13, "丙新", "大学专科", "", false),
+        p("1980-01-01", 14, "丁芳", "高中", "", false),
+        p("1960-01-01", 15, "戊刚", "初中", "", true),
+        p("1985-06-30", 16, "己兰", "高中", "大学本科", true),
+        p("1975-01-01", 17, "庚明", "初中", "", false),
+        p("2000-01-01", 18, "辛静", "高中", "", false),
+        p("1998-05-05", 19, "壬伟", "大学本科", "", false),
+    ];
+    let post = |person, post, org, start, end| Post {
+        person,
+        post,
+        org,
+        start,
+        end,
+    };
+    let posts = vec![
+        post(JIA, "党组织书记", EAST, "2021-01-01", None),
+        post(JIA, "村(居)委会主任", EAST, "2021-01-01", None),
+        post(YI, "党组织委员", EAST, "2025-01-01", Some("2026-05-01")),
+        post(BING, "村(居)委会委员", WEST, "2026-03-10", None),
+        post(WU, "党组织书记", WEST, "2020-01-01", None),
+        post(JI, "村(居)委会副主任", WEST, "2021-01-01", None),
+        post(GENG, "村务监督委员会主任", EAST, "2021-01-01", None),
+    ];
+    let up = |person, org, school, level, start, graduated| Upgrade {
+        person,
+        org,
+        school,
+        level,
+        start,
+        graduated,
+    };
+    let upgrades = vec![
+        up(JIA, EAST, "甲学院", "大学专科", "2026-01-01", None),
+        up(JIA, EAST, "乙大学", "大学本科", "2026-04-01", None),
+        up(BING, WEST, "甲学院", "大学专科", "2026-03-09", None),
+        up(BING, WEST, "乙大学", "大学本科", "2026-03-10", None),
+        up(DING, EAST, "甲学院", "大学专科", "2026-02-01", None),
+        up(GENG, EAST, "丙中学", "高中", "2026-02-01", None),
+        up(YI, EAST, "乙大学", "大学本科", "2026-05-01", None),
+        up(YI, EAST, "甲学院", "大学专科", "2026-04-30", Some("2026-06-20")),
+        up(JI, WEST, "乙大学", "大学本科", "2026-06-30", None),
+        up(JI, WEST, "甲学院", "大学专科", "2025-09-01", Some("2026-06-01")),
+        up(WU, WEST, "甲学院", "大学专科", "2025-12-31", None),
+    ];
+    let res = |person, org, source, ready, start, end| Reserve {
+        person,
+        org,
+        source,
+        ready,
+        start,
+        end,
+    };
+    let reserve = vec![
+        res(XIN, WEST, "培", true, "2026-01-10", None),
+        res(REN, EAST, "引", false, "2025-05-01", Some("2026-06-30")),
+        res(DING, WEST, "选", false, "2026-06-30", None),
+        res(DING, EAST, "招", false, "2024-01-01", Some("2025-01-01")),
+    ];
+    Fixture {
+        people,
+        posts,
+        upgrades,
+        reserve,
+    }
+}
+
+fn active(start: &str, end: Option<&str>, at: &str) -> bool {
+    start <= at && end.is_none_or(|e| e > at)
+}
+
+impl Fixture {
+    /// People counted by `talent.degree_upgrades` over [from, to] in the unit with this prefix.
+    fn degree_upgrades(&self, prefix: &str, from: &str, to: &str) -> BTreeSet<usize> {
+        self.upgrades
+            .iter()
+            .filter(|u| {
+                u.org.starts_with(prefix)
+                    && from <= u.start
+                    && u.start <= to
+                    && COLLEGE.contains(&u.level)
+                    && self
+                        .posts
+                        .iter()
+                        .any(|c| c.person == u.person && active(c.start, c.end, u.start))
+            })
+            .map(|u| u.person)
+            .collect()
+    }
+
+    /// People counted by `talent.reserve_pool` at `at`.
+    fn reserve_pool(&self, prefix: &str, at: &str) -> BTreeSet<usize> {
+        self.reserve
+            .iter()
+            .filter(|r| r.org.starts_with(prefix) && active(r.start, r.end, at))
+            .map(|r| r.person)
+            .collect()
+    }
+
+    /// 两委成员 at `at`: every fixture post but the supervision chair is a committee post.
+    fn committee(&self, prefix: &str, at: &str) -> BTreeSet<usize> {
+        self.posts
+            .iter()
+            .filter(|c| {
+                c.org.starts_with(prefix) && c.post != "村务监督委员会主任" && active(c.start, c.end, at)
+            })
+            .map(|c| c.person)
+            .collect()
+    }
+
+    /// 在职学历 after the import: the highest graduated level when above the given one.
+    fn in_service_after(&self, person: usize) -> Option<&'static str> {
+        let rank = |e: &str| {
+            [
+                "小学及以下",
+                "初中",
+                "职业高中",
+                "高中",
+                "技工学校",
+                "中专",
+                "大学专科",
+                "大学本科",
+                "研究生",
+            ]
+            .iter()
+            .position(|x| *x == e)
+        };
+        let given = Some(self.people[person].in_service).filter(|s| !s.is_empty());
+        self.upgrades
+            .iter()
+            .filter(|u| u.person == person && u.graduated.is_some())
+            .map(|u| u.level)
+            .chain(given)
+            .max_by_key(|e| rank(e))
+    }
+
+    fn workbook(&self) -> Vec<u8> {
+        let s = |v: &str| v.to_string();
+        let org_rows = rows(&[
+            &["编码", "名称", "类型", "上级编码"],
+            &[TOWNSHIP, "石门乡", "乡镇", DISTRICT],
+            &[EAST, "东村", "行政村", TOWNSHIP],
+            &[WEST, "西村", "行政村", TOWNSHIP],
+        ]);
+        let mut people = vec![
+            ["身份证号", "姓名", "性别", "出生日期", "全日制学历", "在职学历"].map(s).to_vec(),
+        ];
+        for x in &self.people {
+            people.push(vec![
+                x.id.clone(),
+                s(x.name),
+                s(if x.female { "女" } else { "男" }),
+                s(x.birth),
+                s(x.full_time),
+                s(x.in_service),
+            ]);
+        }
+        let party_orgs = rows(&[
+            &["组织编码", "名称", "类型", "所在区划编码"],
+            &["T-DZB-E", "东村党支部", "党支部", EAST],
+        ]);
+        let mut members = vec![["身份证号", "所在党组织编码", "党员类别"].map(s).to_vec()];
+        for x in self.people.iter().filter(|x| x.party) {
+            members.push(vec![x.id.clone(), s("T-DZB-E"), s("正式党员")]);
+        }
+        let mut posts = vec![
+            ["身份证号", "干部类别", "职务", "任职单位编码", "任职日期", "离任日期"]
+                .map(s)
+                .to_vec(),
+        ];
+        for c in &self.posts {
+            posts.push(vec![
+                self.people[c.person].id.clone(),
+                s("村干部"),
+                s(c.post),
+                s(c.org),
+                s(c.start),
+                s(c.end.unwrap_or("")),
+            ]);
+        }
+        let mut upgrades = vec![
+            ["身份证号", "所属区划编码", "学校", "层次", "入学日期", "毕业日期"]
+                .map(s)
+                .to_vec(),
+        ];
+        for u in &self.upgrades {
+            upgrades.push(vec![
+                self.people[u.person].id.clone(),
+                s(u.org),
+                s(u.school),
+                s(u.level),
+                s(u.start),
+                s(u.graduated.unwrap_or("")),
+            ]);
+        }
+        let mut reserve = vec![
+            [
+                "身份证号",
+                "所属区划编码",
+                "来源",
+                "培养联系人身份证号",
+                "成熟度",
+                "入库日期",
+                "出库日期",
+            ]
+            .map(s)
+            .to_vec(),
+        ];
+        for r in &self.reserve {
+            reserve.push(vec![
+                self.people[r.person].id.clone(),
+                s(r.org),
+                s(r.source),
+                self.people[JIA].id.clone(),
+                s(if r.ready { "可接任" } else { "培养中" }),
+                s(r.start),
+                s(r.end.unwrap_or("")),
+            ]);
+        }
+        book(&[
+            ("区划", org_rows),
+            ("人员", people),
+            ("党组织", party_orgs),
+            ("党员", members),
+            ("干部", posts),
+            ("学历提升", upgrades),
+            ("后备人才", reserve),
+        ])
+    }
+}
+
+async fn app_with_fixture() -> (TestApp, Fixture) {
+    let app = TestApp::new().await;
+    let f = fixture();
+    match run(&app, f.workbook(), &opts()).await {
+        ImportOutcome::Done { written: true, .. } => {}
+        other => panic!("fixture refused: {other:?}"),
+    }
+    (app, f)
+}
+
+fn dates(from: &str, at: &str) -> Dates {
+    Dates {
+        as_of: d(at),
+        from: d(from),
+        to: d(at),
+    }
+}
+
+fn prefix_of(code: &str) -> &str {
+    if code.ends_with("000000") {
+        &code[..6]
+    } else if code.ends_with("000") {
+        &code[..9]
+    } else {
+        code
+    }
+}
+
+async fn engine(app: &TestApp, org: &str, from: &str, at: &str) -> Value {
+    let unit = xingcun::org::get(&app.db().pool, &Scope::everything(), org)
+        .await
+        .unwrap();
+    let report = xingcun::indicators::report(&app.db().pool, &unit, &dates(from, at))
+        .await
+        .unwrap();
+    serde_json::to_value(&report).unwrap()["indicators"].clone()
+}
+
+async fn list_len(app: &TestApp, key: &str, org: &str, from: &str, at: &str) -> usize {
+    let ind = xingcun::indicators::find(key).unwrap();
+    let ctx = RowCtx {
+        as_of: d(at),
+        scope: Scope::everything(),
+    };
+    drill::table(
+        &app.db().pool,
+        drill::population(ind, Side::Numerator),
+        &Scope::with_prefix(prefix_of(org)),
+        &dates(from, at),
+        &ctx,
+        0,
+        100_000,
+    )
+    .await
+    .unwrap()
+    .rows
+    .len()
+}
+
+#[tokio::test]
+async fn figures_equal_independent_counts_at_edge_dates_and_drill_downs_are_as_long() {
+    let (app, f) = app_with_fixture().await;
+    let cases = [
+        ("2026-01-01", "2026-06-30"),
+        ("2026-01-01", "2026-06-29"),
+        ("2026-01-02", "2026-06-30"),
+        ("2025-01-01", "2025-12-31"),
+        ("2026-03-10", "2026-04-30"),
+        ("2026-01-01", "2026-01-09"),
+    ];
+    let mut seen_upgrades = BTreeSet::new();
+    let mut seen_pool = BTreeSet::new();
+    for org in [TOWNSHIP, EAST, WEST] {
+        for (from, at) in cases {
+            let got = engine(&app, org, from, at).await;
+            let ups = f.degree_upgrades(prefix_of(org), from, at).len();
+            let pool = f.reserve_pool(prefix_of(org), at).len();
+            assert_eq!(
+                got["talent.degree_upgrades"],
+                json!({"value": ups}),
+                "{org} {from}..{at}"
+            );
+            assert_eq!(
+                got["talent.reserve_pool"],
+                json!({"value": pool}),
+                "{org} {at}"
+            );
+            assert_eq!(
+                list_len(&app, "talent.degree_upgrades", org, from, at).await,
+                ups
+            );
+            assert_eq!(
+                list_len(&app, "talent.reserve_pool", org, from, at).await,
+                pool
+            );
+            seen_upgrades.insert(ups);
+            seen_pool.insert(pool);
+        }
+    }
+    // The cases do tell the edges apart.
+    assert!(seen_upgrades.len() >= 3, "{seen_upgrades:?}");
+    assert!(seen_pool.len() >= 3, "{seen_pool:?}");
+    // The district holds the fixture and nothing else of these records.
+    let district = engine(&app, DISTRICT, "2026-01-01", "2026-06-30").await;
+    assert_eq!(
+        district["talent.degree_upgrades"]["value"],
+        json!(f.degree_upgrades("", "2026-01-01", "2026-06-30").len())
+    );
+}
+
+#[tokio::test]
+async fn a_graduation_raises_in_service_education_audited_and_never_lowers_it() {
+    let (app, f) = app_with_fixture().await;
+    let pool = &app.db().pool;
+    for who in [YI, JI, JIA] {
+        let bidx = xingcun::registry::personal::id_bidx(app.state.crypto(), &f.people[who].id);
+        let stored: Option<String> =
+            sqlx::query("SELECT edu_in_service FROM person WHERE id_bidx = $1")
+                .bind(bidx)
+                .fetch_one(pool)
+                .await
+                .map(|r| sqlx::Row::get(&r, 0))
+                .unwrap();
+        let want = f.in_service_after(who).map(|e| {
+            xingcun_domain::enums::Education::parse(e)
+                .unwrap()
+                .code()
+                .to_string()
+        });
+        assert_eq!(stored, want, "{}", f.people[who].name);
+    }
+    // 乙 went from 中专 to 大学专科; 己 kept 大学本科.
+    assert_eq!(f.in_service_after(YI), Some("大学专科"));
+    assert_eq!(f.in_service_after(JI), Some("大学本科"));
+    let audited: i64 = sqlx::Row::get(
+        &sqlx::query(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'person' AND action = 'update'
+             AND changes LIKE '%在职学历%'",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap(),
+        0,
+    );
+    assert_eq!(audited, 1);
+    // The college share of the committees now sees 乙's new degree (she is still in office on
+    // 2026-04-30): 乙 and 甲? no — 甲 has 高中; so college are those whose highest is 大专以上.
+    let at = "2026-04-30";
+    let committee = f.committee(prefix_of(EAST), at);
+    let college = committee
+        .iter()
+        .filter(|&&x| {
+            COLLEGE.contains(&f.people[x].full_time)
+                || f.in_service_after(x).is_some_and(|e| COLLEGE.contains(&e))
+        })
+        .count();
+    let got = engine(&app, EAST, "2026-01-01", at).await;
+    assert_eq!(
+        got["talent.committee_college_share"]["numerator"],
+        json!(college)
+    );
+    assert!(college >= 1);
+}
+
+#[tokio::test]
+async fn the_sheets_refuse_bad_rows_naming_sheet_and_column() {
+    let app = TestApp::new().await;
+    let known = id("19900101", 11);
+    let stranger = id("19910101", 13);
+    let s = |v: &str| v.to_string();
+    let bytes = book(&[
+        (
+            "人员",
+            rows(&[&["身份证号", "姓名"], &[known.as_str(), "张三"]]),
+        ),
+        (
+            "学历提升",
+            vec![
+                ["身份证号", "所属区划编码", "学校", "层次", "入学日期", "毕业日期"]
+                    .map(s)
+                    .to_vec(),
+                // Unknown person.
+                ["", "990101001001", "甲学院", "大学专科", "2026-01-01", ""].map(s).to_vec(),
+                // Graduation before enrolment, unknown unit.
+                [
+                    "",
+                    "990101009999",
+                    "甲学院",
+                    "大学专科",
+                    "2026-01-01",
+                    "2025-12-31",
+                ]
+                .map(s)
+                .to_vec(),
+            ],
+        ),
+        (
+            "后备人才",
+            vec![
+                [
+                    "身份证号",
+                    "所属区划编码",
+                    "来源",
+                    "培养联系人身份证号",
+                    "入库日期",
+                    "出库日期",
+                ]
+                .map(s)
+                .to_vec(),
+                // Bad source word, unknown mentor, exit on the entry day.
+                ["", "990101001001", "挑", "", "2026-01-01", "2026-01-01"]
+                    .map(s)
+                    .to_vec(),
+            ],
+        ),
+    ]);
+    // Fill in the ID numbers (the arrays above are of &str literals).
+    let mut cells = crate::workbook::cells(&bytes);
+    cells[1].1[1][0] = stranger.clone();
+    cells[1].1[2][0] = known.clone();
+    cells[2].1[1][0] = known.clone();
+    cells[2].1[1][3] = stranger.clone();
+    let bytes = book(
+        &cells
+            .iter()
+            .map(|(n, r)| (n.as_str(), r.clone()))
+            .collect::<Vec<_>>(),
+    );
+    let problems = match run(&app, bytes, &opts()).await {
+        ImportOutcome::Refused(p) => p,
+        other => panic!("accepted: {other:?}"),
+    };
+    let at: BTreeSet<(String, u32, String)> = problems
+        .iter()
+        .map(|p| (p.sheet.clone(), p.row, p.column.clone().unwrap_or_default()))
+        .collect();
+    for want in [
+        ("学历提升", 2, "身份证号"),
+        ("学历提升", 3, "毕业日期"),
+        ("学历提升", 3, "所属区划编码"),
+        ("后备人才", 2, "来源"),
+        ("后备人才", 2, "培养联系人身份证号"),
+        ("后备人才", 2, "出库日期"),
+    ] {
+        assert!(
+            at.contains(&(want.0.to_string(), want.1, want.2.to_string())),
+            "{want:?} not in {problems:?}"
+        );
+    }
+    // All or nothing: not even the person was written.
+    let n: i64 = sqlx::Row::get(
+        &sqlx::query("SELECT COUNT(*) FROM degree_upgrade")
+            .fetch_one(&app.db().pool)
+            .await
+            .unwrap(),
+        0,
+    );
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn the_committee_makeup_counts_bands_education_women_party_and_one_shoulder() {
+    let (app, f) = app_with_fixture().await;
+    for org in [TOWNSHIP, EAST, WEST] {
+        for at in ["2026-04-30", "2026-05-01", "2026-06-30", "2020-06-30"] {
+            let m = xingcun::talent::committees::makeup(
+                &app.db().pool,
+                &Scope::with_prefix(prefix_of(org)),
+                d(at),
+            )
+            .await
+            .unwrap();
+            let members = f.committee(prefix_of(org), at);
+            let ages: Vec<u32> = members
+                .iter()
+                .map(|&x| age_at(d(f.people[x].birth), d(at)))
+                .collect();
+            assert_eq!(m.members, members.len(), "{org} {at}");
+            assert_eq!(m.under_35, ages.iter().filter(|a| **a < 35).count());
+            assert_eq!(
+                m.from_35_to_50,
+                ages.iter().filter(|a| (35..=50).contains(*a)).count()
+            );
+            assert_eq!(m.over_50, ages.iter().filter(|a| **a > 50).count());
+            assert_eq!(
+                m.women,
+                members.iter().filter(|&&x| f.people[x].female).count()
+            );
+            assert_eq!(
+                m.party_members,
+                members.iter().filter(|&&x| f.people[x].party).count()
+            );
+            let college = members
+                .iter()
+                .filter(|&&x| {
+                    COLLEGE.contains(&f.people[x].full_time)
+                        || f.in_service_after(x).is_some_and(|e| COLLEGE.contains(&e))
+                })
+                .count();
+            assert_eq!(m.college, college, "{org} {at}");
+            assert_eq!(
+                m.education.iter().map(|(_, n)| n).sum::<usize>(),
+                members.len()
+            );
+            // 一肩挑: a person holding both the secretary and the director post of one village.
+            let one: BTreeSet<&str> = f
+                .posts
+                .iter()
+                .filter(|c| {
+                    c.post == "党组织书记" && c.org.starts_with(prefix_of(org)) && active(c.start, c.end, at)
+                })
+                .filter(|c| {
+                    f.posts.iter().any(|o| {
+                        o.person == c.person
+                            && o.org == c.org
+                            && o.post == "村(居)委会主任"
+                            && active(o.start, o.end, at)
+                    })
+                })
+                .map(|c| c.org)
+                .collect();
+            assert_eq!(m.one_shoulder_villages, one.len(), "{org} {at}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_village_whose_old_secretary_has_no_ready_successor_is_at_risk_and_alerted() {
+    let (app, f) = app_with_fixture().await;
+    let pool = &app.db().pool;
+    let scope = Scope::with_prefix(prefix_of(TOWNSHIP));
+    for at in ["2026-01-09", "2026-01-10", "2026-06-30"] {
+        let lines = xingcun::talent::succession::lines(pool, &scope, d(at))
+            .await
+            .unwrap();
+        for l in &lines {
+            let secretary = f.posts.iter().find(|c| {
+                c.org == l.code && c.post == "党组织书记" && active(c.start, c.end, at)
+            });
+            let age = secretary.map(|c| age_at(d(f.people[c.person].birth), d(at)));
+            assert_eq!(l.secretary_age, age, "{} {at}", l.code);
+            let ready = f
+                .reserve
+                .iter()
+                .filter(|r| r.org.starts_with(&l.code) && r.ready && active(r.start, r.end, at))
+                .count();
+            assert_eq!(l.ready, ready);
+            assert_eq!(
+                l.successors.len(),
+                f.reserve
+                    .iter()
+                    .filter(|r| r.org.starts_with(&l.code) && active(r.start, r.end, at))
+                    .count()
+            );
+            assert_eq!(l.at_risk, age.is_some_and(|a| a > 60) && ready == 0);
+        }
+        let west = lines.iter().find(|l| l.code == WEST).unwrap();
+        let alerts = xingcun::outreach::alerts::alerts(pool, &scope, d(at))
+            .await
+            .unwrap();
+        let flagged = alerts
+            .iter()
+            .any(|a| a.kind == "书记接班风险村(社区)" && a.unit_code == WEST);
+        assert_eq!(flagged, west.at_risk, "{at}");
+    }
+    // Before 辛 entered the pool, 西村's 66-year-old secretary had no ready successor.
+    let before = xingcun::talent::succession::lines(pool, &scope, d("2026-01-09"))
+        .await
+        .unwrap();
+    assert!(before.iter().any(|l| l.code == WEST && l.at_risk));
+    let _ = d("2026-01-09").year();
+}
