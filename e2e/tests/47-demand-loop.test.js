@@ -41,14 +41,14 @@ test('the village cadre finds it in 待办, accepts and concludes it', async () 
   await assertSees(page, ['我的待办', trackingNo], 'main');
   await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: trackingNo }).click()]);
   await assertSees(page, ['村西头自来水管漏水', '待受理'], 'main');
-  await page.getByLabel('受理').check();
+  await page.getByLabel('受理', { exact: true }).check();
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '提交' }).click()]);
-  assert.equal((await page.getByTestId('demand-status').innerText()).trim(), '办理中');
+  await page.getByTestId('demand-status').filter({ hasText: '办理中' }).waitFor();
   await page.getByLabel('办结', { exact: true }).check();
   await page.getByLabel('办理结果').selectOption({ label: '已解决' });
-  await page.getByLabel('说明').fill('已组织维修，当天恢复供水');
+  await page.getByLabel('说明', { exact: true }).fill('已组织维修，当天恢复供水');
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '提交' }).click()]);
-  assert.equal((await page.getByTestId('demand-status').innerText()).trim(), '已办结');
+  await page.getByTestId('demand-status').filter({ hasText: '已办结' }).waitFor();
   await screenshots(page, 'demand');
   await page.context().close();
 });

@@ -584,6 +584,15 @@ word_enum! {
     }
 }
 
+word_enum! {
+    /// 党支部标准化 评定结果: 示范 and 达标 make a 标准化党支部.
+    AssessmentResult "评定结果" {
+        Model "model" => "示范",
+        Passed "passed" => "达标",
+        Failed "failed" => "未达标",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

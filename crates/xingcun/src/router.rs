@@ -117,6 +117,18 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/registry/visits/new"),
     ("GET", "/registry/visits/edit"),
     ("POST", "/registry/visits/edit"),
+    ("GET", "/registry/businesses/new"),
+    ("POST", "/registry/businesses/new"),
+    ("GET", "/registry/businesses/edit"),
+    ("POST", "/registry/businesses/edit"),
+    ("GET", "/registry/business-households/new"),
+    ("POST", "/registry/business-households/new"),
+    ("GET", "/registry/business-households/edit"),
+    ("POST", "/registry/business-households/edit"),
+    ("GET", "/registry/tourism-projects/new"),
+    ("POST", "/registry/tourism-projects/new"),
+    ("GET", "/registry/tourism-projects/edit"),
+    ("POST", "/registry/tourism-projects/edit"),
     // Outreach: the lists (`outreach::records::LISTS`), the end action of each assignment,
     // coverage, 我的联系户 and alerts.
     ("GET", "/outreach/coverage"),
@@ -154,6 +166,18 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/demands/{id}"),
     ("POST", "/demands/{id}/act"),
     ("GET", "/todo"),
+    ("GET", "/branches/projects"),
+    ("GET", "/branches/rectifications"),
+    ("GET", "/branches/problems"),
+    ("GET", "/branches/honors"),
+    ("GET", "/branches/sites"),
+    ("GET", "/branches/assessments"),
+    ("GET", "/industry/businesses"),
+    ("GET", "/industry/tourism"),
+    ("GET", "/talent/committees"),
+    ("GET", "/talent/succession"),
+    ("GET", "/talent/degree-upgrades"),
+    ("GET", "/talent/reserve"),
     ("GET", "/admin/deadlines"),
     ("POST", "/admin/deadlines"),
     ("GET", "/v/{code}"),
@@ -282,6 +306,15 @@ pub fn route_access(method: &str, path: &str) -> Option<Access> {
             Needs(WriteData)
         }
         ("GET", p) if p.starts_with("/outreach/") => Needs(ReadData),
+        ("GET", p) if p.starts_with("/branches/") => Needs(ReadData),
+        ("GET", "/industry/businesses" | "/industry/tourism") => Needs(ReadData),
+        (
+            "GET",
+            "/talent/committees"
+            | "/talent/succession"
+            | "/talent/degree-upgrades"
+            | "/talent/reserve",
+        ) => Needs(ReadData),
         ("GET", "/my/households" | "/my/households/{id}")
         | ("POST", "/my/households/{id}/visits") => Needs(LogVisits),
         ("GET" | "POST", "/v/{code}/phones") => Needs(WriteData),
@@ -379,6 +412,24 @@ pub fn router(state: AppState) -> Router {
             get(workbook::show_imports).post(workbook::upload_workbook),
         )
         .route("/imports/template", get(workbook::download_template))
+        .route(
+            "/branches/projects",
+            get(crate::branches::pages::list_projects),
+        )
+        .route(
+            "/branches/rectifications",
+            get(crate::branches::pages::list_rectifications),
+        )
+        .route(
+            "/branches/problems",
+            get(crate::branches::pages::list_problems),
+        )
+        .route("/branches/honors", get(crate::branches::pages::list_honors))
+        .route("/branches/sites", get(crate::branches::pages::list_sites))
+        .route(
+            "/branches/assessments",
+            get(crate::branches::pages::list_assessments),
+        )
         .route("/imports/export", get(workbook::export_workbook))
         .route("/imports/{token}/confirm", post(workbook::confirm_import))
         .route("/imports/{token}/cancel", post(workbook::cancel_import))
@@ -387,6 +438,27 @@ pub fn router(state: AppState) -> Router {
             get(workbook::download_marked_copy),
         )
         .route("/demands", get(demands::list_demands))
+        .route(
+            "/industry/businesses",
+            get(crate::industry::pages::list_businesses),
+        )
+        .route(
+            "/industry/tourism",
+            get(crate::industry::pages::list_tourism),
+        )
+        .route(
+            "/talent/committees",
+            get(crate::talent::pages::show_committees),
+        )
+        .route(
+            "/talent/succession",
+            get(crate::talent::pages::show_succession),
+        )
+        .route(
+            "/talent/degree-upgrades",
+            get(crate::talent::pages::list_degree_upgrades),
+        )
+        .route("/talent/reserve", get(crate::talent::pages::list_reserve))
         .route(
             "/demands/new",
             get(demands::new_demand_page).post(demands::create_demand),

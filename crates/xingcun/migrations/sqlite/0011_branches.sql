@@ -1,4 +1,4 @@
--- 实事, 整顿 (软弱涣散) with its problems, 荣誉, 党建示范点 (docs/workbook-modules.md).
+-- 实事, 整顿 (软弱涣散) with its problems, 荣誉, 党建示范点, 达标评定 (docs/workbook-modules.md).
 
 CREATE TABLE practical_project (
     id INTEGER PRIMARY KEY,
@@ -77,3 +77,19 @@ CREATE TABLE model_site (
     updated_at INTEGER NOT NULL
 );
 CREATE INDEX model_site_org ON model_site(org_code);
+
+CREATE TABLE branch_assessment (
+    id INTEGER PRIMARY KEY,
+    assessment_no TEXT NOT NULL UNIQUE,
+    party_org_id INTEGER NOT NULL REFERENCES party_org(id),
+    org_code TEXT NOT NULL REFERENCES org_unit(code),
+    assessed_on TEXT NOT NULL,
+    result TEXT NOT NULL,
+    score TEXT,
+    assessor TEXT,
+    version INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX branch_assessment_org ON branch_assessment(org_code);
+CREATE INDEX branch_assessment_party_org ON branch_assessment(party_org_id, assessed_on);

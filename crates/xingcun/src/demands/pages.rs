@@ -558,7 +558,7 @@ async fn show(
         context! {
             crumbs => crumbs(Some((d.demand_no.as_str(), None))),
             d => &d,
-            l => super::labels(&d),
+            lab => super::labels(&d),
             overdue => d.overdue(today),
             events => events,
             steps => steps,

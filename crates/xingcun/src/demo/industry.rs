@@ -171,6 +171,47 @@ mod tests {
     }
 
     #[test]
+    fn seventy_villages_give_the_demo_figures_with_valid_codes_dated_before_the_year() {
+        let villages: Vec<Village> = (0..70)
+            .map(|i| Village {
+                code: format!("990101{:03}{:03}", i / 14 + 1, i % 14 + 1),
+                township: i / 14,
+                grids: Vec::new(),
+            })
+            .collect();
+        let date = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
+        let sheets = generate(&villages, date);
+        let col = |s: &SheetData, h: &str| -> Vec<String> {
+            let i = s.sheet.index(h);
+            s.rows.iter().filter_map(|r| r.values[i].clone()).collect()
+        };
+        let kinds = col(&sheets[0], "主体类型");
+        let count = |k: &str| kinds.iter().filter(|x| *x == k).count();
+        assert_eq!(
+            (count("cooperative"), count("family_farm")),
+            (COOPERATIVES, FAMILY_FARMS)
+        );
+        assert_eq!(sheets[2].rows.len(), TOURISM_PROJECTS);
+        let mut codes = col(&sheets[0], "统一社会信用代码");
+        assert!(
+            codes
+                .iter()
+                .all(|c| xingcun_domain::CreditCode::parse(c).is_ok())
+        );
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), COOPERATIVES + FAMILY_FARMS);
+        for (s, h) in [
+            (&sheets[0], "登记日期"),
+            (&sheets[1], "开始日期"),
+            (&sheets[2], "开始日期"),
+        ] {
+            assert!(col(s, h).iter().all(|d| d.as_str() < "2026-01-01"), "{h}");
+        }
+        assert!(col(&sheets[0], "注销日期").is_empty());
+    }
+
+    #[test]
     fn credit_codes_are_valid_and_distinct() {
         let a = credit_code("93", 1);
         let b = credit_code("92", 1);

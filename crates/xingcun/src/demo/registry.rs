@@ -533,6 +533,7 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
     let visits = visit_rows(&visit_pool, date);
     let demands = demand_rows(&visit_pool, date);
     let (upgrades, reserve) = talent_rows(&talent_pool, date);
+    let branch_sheets = branch_rows(villages, &talent_pool, date);
     vec![
         households.finish(),
         people.finish(),
@@ -550,6 +551,9 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
         upgrades,
         reserve,
     ]
+    .into_iter()
+    .chain(branch_sheets)
+    .collect()
 }
 
 /// Linking members in all: 30 per village and one more in the first 55 villages (2,155 for 70).
@@ -825,7 +829,10 @@ fn talent_rows(villages: &[TalentVillage], date: NaiveDate) -> (SheetData, Sheet
             ("所属区划编码", s(&v.code)),
             ("学校", s(SCHOOLS[i % SCHOOLS.len()])),
             ("层次", s(level.code())),
-            ("入学日期", Some((jan1 + Days::new(i as u64 * d / n)).to_string())),
+            (
+                "入学日期",
+                Some((jan1 + Days::new(i as u64 * d / n)).to_string()),
+            ),
         ]);
     }
     let last_year = NaiveDate::from_ymd_opt(date.year() - 1, 1, 1).expect("valid date");
@@ -848,7 +855,7 @@ fn talent_rows(villages: &[TalentVillage], date: NaiveDate) -> (SheetData, Sheet
                 ("培养联系人身份证号", v.cadres.first().cloned()),
                 (
                     "成熟度",
-                    s(if k % 3 == 0 {
+                    s(if k.is_multiple_of(3) {
                         Readiness::Ready.code()
                     } else {
                         Readiness::Developing.code()
@@ -863,4 +870,290 @@ fn talent_rows(villages: &[TalentVillage], date: NaiveDate) -> (SheetData, Sheet
         }
     }
     (upgrades.finish(), reserve.finish())
+}
+
+/// Practical projects completed in the demo year.
+pub const PROJECTS_COMPLETED: usize = 124;
+/// Rectification problems solved in the demo year.
+pub const PROBLEMS_SOLVED: usize = 73;
+/// Weak village party orgs whose rectification is accepted in the demo year.
+pub const WEAK_RECTIFIED: usize = 2;
+/// Demonstration sites in force.
+pub const MODEL_SITES: usize = 9;
+/// Village branches whose latest assessment is 示范 or 达标.
+pub const STANDARDIZED: usize = 27;
+/// 好支书 awarded in the demo year (distinct secretaries).
+pub const GOOD_SECRETARIES: usize = 7;
+/// 带富致富先锋 awarded in the demo year (distinct people).
+pub const PROSPERITY_PIONEERS: usize = 87;
+
+/// The day of the i-th of n records dated in [1 January, G]: 1 January + ⌊i·d/n⌋.
+fn nth_day(jan1: NaiveDate, d: u64, i: usize, n: usize) -> NaiveDate {
+    jan1 + Days::new(i as u64 * d / n as u64)
+}
+
+/// 实事, 整顿, 整顿问题, 荣誉 and 示范点. Every completion, solution, acceptance and award is the
+/// i-th of its kind's n, dated 1 January + ⌊i·d/n⌋; cases were opened, projects started, sites
+/// named and nominations made before or on those days. Two cases (villages 1 and 2) are accepted:
+/// the first on 1 January with its other problems solved the year before, the second on day
+/// ⌊d/2⌋ with in-year problems 1–10 (all dated by then); four more cases stay open, each with
+/// one problem past its deadline.
+fn branch_rows(villages: &[Village], people: &[TalentVillage], date: NaiveDate) -> Vec<SheetData> {
+    let mut projects = Builder::new(&sheets::PRACTICAL_PROJECTS);
+    let mut cases = Builder::new(&sheets::RECTIFICATIONS);
+    let mut problems = Builder::new(&sheets::RECTIFICATION_PROBLEMS);
+    let mut honors = Builder::new(&sheets::HONORS);
+    let mut sites = Builder::new(&sheets::MODEL_SITES);
+    let mut assessments = Builder::new(&sheets::ASSESSMENTS);
+    let year = date.year();
+    let jan1 = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid date");
+    let d = (date - jan1).num_days().max(0) as u64;
+    let last_year = |m: u32, day: u32| {
+        NaiveDate::from_ymd_opt(year - 1, m, day)
+            .expect("valid date")
+            .to_string()
+    };
+    if villages.len() < 6 || people.len() < villages.len() {
+        return Vec::new();
+    }
+    const TOPICS: [&str; 6] = [
+        "修建村内道路路灯",
+        "改造农村饮水管网",
+        "硬化村组道路",
+        "修缮村级活动场所",
+        "建设农产品晾晒场",
+        "整治村内排水沟渠",
+    ];
+    let n_projects = PROJECTS_COMPLETED + 26;
+    for i in 0..n_projects {
+        let v = &villages[(i * 13) % villages.len()];
+        let mut row = vec![
+            ("实事编号", Some(format!("SS{year}{:04}", i + 1))),
+            ("村编码", s(&v.code)),
+            ("名称", s(TOPICS[i % TOPICS.len()])),
+            ("投资金额", Some(format!("{}.{}", 5 + i % 40, i % 10))),
+            ("受益人数", Some((120 + (i * 37) % 900).to_string())),
+        ];
+        if i < PROJECTS_COMPLETED {
+            row.push(("状态", s("completed")));
+            row.push((
+                "开工日期",
+                Some(last_year(9 + (i % 3) as u32, 1 + (i % 28) as u32)),
+            ));
+            row.push((
+                "完成日期",
+                Some(nth_day(jan1, d, i, PROJECTS_COMPLETED).to_string()),
+            ));
+        } else if i < PROJECTS_COMPLETED + 16 {
+            row.push(("状态", s("in_progress")));
+            row.push(("开工日期", Some(last_year(12, 1 + (i % 28) as u32))));
+        } else {
+            row.push(("状态", s("planned")));
+        }
+        projects.push(&row);
+    }
+    // Rectification cases of the village branches of villages 1–6.
+    let branch = |v: &Village| format!("D990101{:03}{}", v.township + 1, &v.code[9..12]);
+    const REASONS: [&str; 3] = [
+        "班子不团结、软弱无力",
+        "组织生活不经常、不规范",
+        "村务管理混乱、群众意见大",
+    ];
+    const ISSUES: [(&str, &str); 4] = [
+        ("三会一课落实不到位", "建立三会一课台账，乡镇党委每月督查"),
+        ("村务公开不及时", "按月公开村务财务，设立公开栏"),
+        ("党员发展断档", "培养入党积极分子，落实发展计划"),
+        ("矛盾纠纷积压", "逐户走访化解，建立销号台账"),
+    ];
+    let mut solved_i = 0usize; // in-year solved problems so far
+    let mut problem = |case: &str, no: usize, solved: Option<String>, deadline: Option<String>| {
+        let (what, how) = ISSUES[no % ISSUES.len()];
+        problems.push(&[
+            ("整顿编号", s(case)),
+            ("问题序号", Some(no.to_string())),
+            ("问题", s(what)),
+            ("整改措施", s(how)),
+            ("责任人", Some(name(no + case.len(), no.is_multiple_of(2)))),
+            ("整改时限", deadline),
+            ("解决日期", solved),
+        ]);
+    };
+    let mut in_year = |count: usize| -> Vec<String> {
+        let v: Vec<String> = (solved_i..solved_i + count)
+            .map(|i| nth_day(jan1, d, i, PROBLEMS_SOLVED).to_string())
+            .collect();
+        solved_i += count;
+        v
+    };
+    for c in 0..6 {
+        let case = format!("ZD{year}{:03}", c + 1);
+        let accepted = match c {
+            0 => Some(nth_day(jan1, d, 0, WEAK_RECTIFIED).to_string()),
+            1 => Some(nth_day(jan1, d, 1, WEAK_RECTIFIED).to_string()),
+            _ => None,
+        };
+        cases.push(&[
+            ("整顿编号", s(&case)),
+            ("组织编码", Some(branch(&villages[c + 1]))),
+            ("认定日期", Some(last_year(3 + c as u32, 10))),
+            ("软弱涣散原因", s(REASONS[c % REASONS.len()])),
+            ("验收销号日期", accepted),
+        ]);
+        let mut no = 0;
+        let mut next = || {
+            no += 1;
+            no
+        };
+        match c {
+            0 => {
+                for k in 0..3 {
+                    problem(&case, next(), Some(last_year(11, 10 + k)), None);
+                }
+                for on in in_year(1) {
+                    problem(&case, next(), Some(on), None);
+                }
+            }
+            1 => {
+                for on in in_year(10) {
+                    problem(&case, next(), Some(on), None);
+                }
+            }
+            _ => {
+                // The other 62 in-year solutions, spread over the four open cases (16, 16, 15,
+                // 15), and one problem each still open past its deadline.
+                let share = (PROBLEMS_SOLVED - 11) / 4 + usize::from(c < 4);
+                for on in in_year(share) {
+                    problem(&case, next(), Some(on), None);
+                }
+                problem(&case, next(), None, Some(jan1.to_string()));
+            }
+        }
+    }
+    // Assessments, all in the year before the demo year: 27 village branches pass (five as 示范,
+    // and every third after failing in the spring), ten more fail.
+    for i in 0..STANDARDIZED + 10 {
+        let v = &villages[(i * 13) % villages.len()];
+        let mut add = |no: String, on: String, result: &str, score: &str| {
+            assessments.push(&[
+                ("评定编号", Some(no)),
+                ("组织编码", Some(branch(v))),
+                ("评定日期", Some(on)),
+                ("结果", s(result)),
+                ("得分", s(score)),
+                ("评定人", s("区委组织部")),
+            ]);
+        };
+        if i < STANDARDIZED {
+            if i % 3 == 2 {
+                add(
+                    format!("PD{}A{:03}", year - 1, i + 1),
+                    last_year(4, 15),
+                    "failed",
+                    "68.5",
+                );
+            }
+            let result = if i < 5 { "model" } else { "passed" };
+            let score = if i < 5 { "95" } else { "86.5" };
+            add(
+                format!("PD{}{:03}", year - 1, i + 1),
+                last_year(11, 1 + (i % 28) as u32),
+                result,
+                score,
+            );
+        } else {
+            add(
+                format!("PD{}{:03}", year - 1, i + 1),
+                last_year(11, 1 + (i % 28) as u32),
+                "failed",
+                "71",
+            );
+        }
+    }
+    // Demonstration sites named before the demo year, in force.
+    for i in 0..MODEL_SITES {
+        let v = &villages[(i * 7 + 3) % villages.len()];
+        sites.push(&[
+            ("示范点编号", Some(format!("SFD{:03}", i + 1))),
+            (
+                "名称",
+                Some(format!(
+                    "{}党建示范点",
+                    names::VILLAGES
+                        .get((i * 7 + 3) % villages.len())
+                        .copied()
+                        .unwrap_or("村")
+                )),
+            ),
+            ("所属区划编码", s(&v.code)),
+            ("命名日期", Some(last_year(4 + (i % 6) as u32, 1))),
+        ]);
+    }
+    // Honours: the i-th award of a kind on its day, after a week's public notice ending that
+    // day and a nomination a month before; five more 带富致富先锋 in their public notice.
+    let mut honor = |no: String,
+                     kind: &str,
+                     id: &str,
+                     unit: &str,
+                     awarded: Option<NaiveDate>,
+                     notice_end: NaiveDate| {
+        let start = notice_end - Days::new(7);
+        let mut row = vec![
+            ("荣誉编号", Some(no)),
+            ("荣誉类型", s(kind)),
+            ("身份证号", s(id)),
+            ("所属区划编码", s(unit)),
+            ("提名日期", Some((start - Days::new(23)).to_string())),
+            ("公示开始日期", Some(start.to_string())),
+            ("公示结束日期", Some(notice_end.to_string())),
+        ];
+        match awarded {
+            Some(on) => {
+                row.push(("状态", s("awarded")));
+                row.push(("授予日期", Some(on.to_string())));
+            }
+            None => row.push(("状态", s("notice"))),
+        }
+        honors.push(&row);
+    };
+    for i in 0..GOOD_SECRETARIES {
+        let vi = (i * 10) % people.len();
+        let Some(id) = people[vi].cadres.first() else {
+            continue;
+        };
+        let on = nth_day(jan1, d, i, GOOD_SECRETARIES);
+        honor(
+            format!("RY{year}G{:03}", i + 1),
+            "good_secretary",
+            id,
+            &people[vi].code,
+            Some(on),
+            on,
+        );
+    }
+    // Candidates: the first young villager of every village, then the second, …
+    let mut candidates: Vec<(&str, &str)> = Vec::new();
+    for round in 0..4 {
+        for v in people {
+            if let Some(id) = v.young.get(round) {
+                candidates.push((id, &v.code));
+            }
+        }
+    }
+    for (i, (id, unit)) in candidates.iter().take(PROSPERITY_PIONEERS + 5).enumerate() {
+        let no = format!("RY{year}P{:03}", i + 1);
+        if i < PROSPERITY_PIONEERS {
+            let on = nth_day(jan1, d, i, PROSPERITY_PIONEERS);
+            honor(no, "prosperity_pioneer", id, unit, Some(on), on);
+        } else {
+            honor(no, "prosperity_pioneer", id, unit, None, date);
+        }
+    }
+    vec![
+        projects.finish(),
+        cases.finish(),
+        problems.finish(),
+        honors.finish(),
+        sites.finish(),
+        assessments.finish(),
+    ]
 }

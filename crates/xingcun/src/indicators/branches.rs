@@ -4,7 +4,7 @@
 //! `$3` F and `$4` T, `branches.model_sites` takes `$3` D.
 
 use sqlx::Row;
-use xingcun_domain::enums::{HonorKind, ProjectStatus};
+use xingcun_domain::enums::{AssessmentResult, HonorKind, ProjectStatus};
 
 use super::units::{PERSON, Records, SubjectKey, Unit};
 use super::{Population, Timing};
@@ -211,4 +211,42 @@ pub static PROSPERITY_PIONEERS: Population = Population {
           WHERE h.org_code >= $1 AND h.org_code < $2
             AND h.kind = 'prosperity_pioneer' AND h.status = 'awarded'
             AND h.awarded_on >= $3 AND h.awarded_on <= $4",
+};
+
+/// The assessment behind a party org: 2025-11-20 达标（PD001）.
+pub static ASSESSMENT: Records = Records {
+    heading: "最近一次评定",
+    sql: "SELECT s.subject, a.assessment_no, a.assessed_on, a.result
+          FROM ({population}) s JOIN branch_assessment a ON a.id = s.record",
+    order: "a.assessed_on, a.id",
+    describe: |r| {
+        let no: String = r.try_get(1)?;
+        let on: String = r.try_get(2)?;
+        let result: String = r.try_get(3)?;
+        let result =
+            AssessmentResult::from_code(&result).map_or(result.clone(), |x| x.label().into());
+        Ok(format!("{on} {result}（{no}）"))
+    },
+};
+
+/// Village-level party orgs (a village's top party org, of any type) in scope, the village not
+/// revoked by D, whose latest assessment dated ≤ D (on equal dates, the last recorded) is 示范
+/// or 达标.
+pub static STANDARDIZED: Population = Population {
+    caption: "标准化村(社区)党组织",
+    timing: Timing::AsOf,
+    unit: &PARTY_ORG,
+    records: Some(&ASSESSMENT),
+    sql: "SELECT po.id AS subject, a.id AS record FROM party_org po
+          JOIN org_unit o ON o.code = po.org_code
+          LEFT JOIN party_org pp ON pp.code = po.parent_code
+          JOIN branch_assessment a ON a.party_org_id = po.id
+          WHERE po.org_code >= $1 AND po.org_code < $2
+            AND o.kind IN ('admin_village', 'community')
+            AND (o.revoked_on IS NULL OR o.revoked_on > $3)
+            AND (pp.id IS NULL OR pp.org_code <> po.org_code)
+            AND a.id = (SELECT a2.id FROM branch_assessment a2
+                         WHERE a2.party_org_id = po.id AND a2.assessed_on <= $3
+                         ORDER BY a2.assessed_on DESC, a2.id DESC LIMIT 1)
+            AND a.result IN ('model', 'passed')",
 };

@@ -157,6 +157,14 @@ pub static INDICATORS: &[Indicator] = &[
         definition: "时期F至T，所在村在本级及下级、完成日期在F至T之间的实事件数。",
     },
     Indicator {
+        key: "branches.standardized",
+        name: "标准化村(社区)党组织数",
+        line: Line::Bastions,
+        measure: Measure::Count(&branches::STANDARDIZED),
+        unit_word: "个",
+        definition: "时点D，所在区划在本级及下级村(社区)的村级党组织（村的最上级党组织，不论类型）中，D及以前最近一次达标评定（同日以最后登记的为准）结果为示范或达标的个数。",
+    },
+    Indicator {
         key: "branches.model_sites",
         name: "党建示范点数",
         line: Line::Bastions,

@@ -62,10 +62,10 @@ pub struct BusinessFilter {
 fn business_where(f: &BusinessFilter) -> (String, Vec<String>) {
     let mut sql = String::from("b.org_code >= $1 AND b.org_code < $2");
     let mut binds = Vec::new();
-    let mut next = |sql: &mut String, binds: &mut Vec<String>, clause: &str, v: String| {
+    fn next(sql: &mut String, binds: &mut Vec<String>, clause: &str, v: String) {
         binds.push(v);
         sql.push_str(&clause.replace('?', &format!("${}", binds.len() + 3)));
-    };
+    }
     match f.kind.as_deref() {
         Some("cooperative") => sql.push_str(" AND b.kind IN ('cooperative', 'federation')"),
         Some(k) => next(&mut sql, &mut binds, " AND b.kind = ?", k.to_string()),
@@ -83,10 +83,17 @@ fn business_where(f: &BusinessFilter) -> (String, Vec<String>) {
     if let Some(q) = &f.q {
         binds.push(format!("%{q}%"));
         let n = binds.len() + 3;
-        sql.push_str(&format!(" AND (b.name LIKE ${n} OR b.credit_code LIKE ${n})"));
+        sql.push_str(&format!(
+            " AND (b.name LIKE ${n} OR b.credit_code LIKE ${n})"
+        ));
     }
     if let Some(id) = f.id {
-        next(&mut sql, &mut binds, " AND CAST(b.id AS TEXT) = ?", id.to_string());
+        next(
+            &mut sql,
+            &mut binds,
+            " AND CAST(b.id AS TEXT) = ?",
+            id.to_string(),
+        );
     }
     (sql, binds)
 }
@@ -192,7 +199,9 @@ pub async fn list_tourism(
     if let Some(q) = q {
         binds.push(format!("%{q}%"));
         let n = binds.len() + 2;
-        w.push_str(&format!(" AND (t.name LIKE ${n} OR t.project_no LIKE ${n})"));
+        w.push_str(&format!(
+            " AND (t.name LIKE ${n} OR t.project_no LIKE ${n})"
+        ));
     }
     let bind_all = |sql: String| {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))

@@ -93,6 +93,10 @@ pub static SOURCES: &[Source] = &[
     source!("talent.college_cadre", college_cadre_alerts),
     source!("talent.succession", crate::talent::succession::risk_alerts),
     source!("demands.overdue", crate::demands::jobs::overdue_alerts),
+    source!(
+        "branches.overdue_problems",
+        crate::branches::overdue_problems
+    ),
 ];
 
 /// Every alert in `scope` at `at`, source by source.

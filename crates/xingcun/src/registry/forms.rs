@@ -133,6 +133,25 @@ pub static FORM_SHEETS: &[FormSheet] = &[
         title: "走访",
         list_href: "/outreach/visits",
     },
+    // The industry records (lists in `industry::pages`).
+    FormSheet {
+        slug: "businesses",
+        sheet: &sheets::BUSINESSES,
+        title: "合作社与家庭农场",
+        list_href: "/industry/businesses",
+    },
+    FormSheet {
+        slug: "business-households",
+        sheet: &sheets::BUSINESS_HOUSEHOLDS,
+        title: "带动农户",
+        list_href: "/industry/businesses",
+    },
+    FormSheet {
+        slug: "tourism-projects",
+        sheet: &sheets::TOURISM_PROJECTS,
+        title: "乡村旅游项目",
+        list_href: "/industry/tourism",
+    },
 ];
 
 /// The form of a sheet (for the buttons of the list and detail pages).
@@ -154,7 +173,11 @@ impl FormSheet {
     /// A record whose key holds an ID number is addressed by its row id, never by its key; so
     /// is a team member (its first key column, the team, is shared by the team's members).
     fn by_row_id(&self) -> bool {
-        self.key_is_id_number() || self.sheet.id == SheetId::TeamMembers
+        self.key_is_id_number()
+            || matches!(
+                self.sheet.id,
+                SheetId::TeamMembers | SheetId::BusinessHouseholds
+            )
     }
 
     fn key_is_id_number(&self) -> bool {
@@ -293,6 +316,15 @@ async fn locate(
         }
         SheetId::Visits => {
             "SELECT id, visit_no, version FROM visit WHERE visit_no = $1 AND org_code >= $2 AND org_code < $3"
+        }
+        SheetId::Businesses => {
+            "SELECT id, credit_code, version FROM business WHERE credit_code = $1 AND org_code >= $2 AND org_code < $3"
+        }
+        SheetId::BusinessHouseholds => {
+            "SELECT id, credit_code, version FROM business_household WHERE id = $1 AND org_code >= $2 AND org_code < $3"
+        }
+        SheetId::TourismProjects => {
+            "SELECT id, project_no, version FROM tourism_project WHERE project_no = $1 AND org_code >= $2 AND org_code < $3"
         }
         _ => return Err(AppError::NotFound),
     };
@@ -817,6 +849,10 @@ mod tests {
             SheetId::RectificationProblems,
             SheetId::Honors,
             SheetId::ModelSites,
+            SheetId::Assessments,
+            // So are the cadre-pipeline sheets (学历提升, 后备人才).
+            SheetId::DegreeUpgrades,
+            SheetId::ReserveTalents,
         ];
         for s in sheets::SHEETS
             .iter()
@@ -864,7 +900,8 @@ mod tests {
                 "village-contacts",
                 "stationings",
                 "grid-duties",
-                "household-links"
+                "household-links",
+                "business-households"
             ]
         );
     }

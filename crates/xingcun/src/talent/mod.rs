@@ -3,9 +3,12 @@
 //! (`workbook::outreach` stores them, `workbook::check::check_talent` checks them); a recorded
 //! graduation raises the person's 在职学历 here, in the import's transaction, audited. The
 //! figures are `indicators::talent`. `committees` gives the make-up of the village committees
-//! (村"两委") at a date; `succession` each village's secretary and possible successors.
+//! (村"两委") at a date; `succession` each village's secretary and possible successors;
+//! `records` the list queries and `pages` the pages.
 
 pub mod committees;
+pub mod pages;
+pub mod records;
 pub mod succession;
 
 use sqlx::{Any, Row, Transaction};

@@ -219,8 +219,10 @@ pub async fn plan(
             id if branches::is_branches(id) => {
                 branches::check(pool, d, &items, &plans, &mut world, opts, problems).await?;
                 if d.sheet.id == SheetId::Honors {
-                    branches::check_honor_people(pool, crypto, d, &items, &mut world, opts, problems)
-                        .await?;
+                    branches::check_honor_people(
+                        pool, crypto, d, &items, &mut world, opts, problems,
+                    )
+                    .await?;
                 }
             }
             id if industry::is_industry(id) => {

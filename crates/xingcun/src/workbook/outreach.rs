@@ -246,6 +246,17 @@ fn table_of(id: SheetId) -> Option<Table> {
                 Col("awarded_on"),
             ],
         ),
+        SheetId::Assessments => (
+            "branch_assessment",
+            &[
+                Col("assessment_no"),
+                Parent(&PARTY_ORG_OF_CASE),
+                Col("assessed_on"),
+                Col("result"),
+                Col("score"),
+                Col("assessor"),
+            ],
+        ),
         SheetId::ModelSites => (
             "model_site",
             &[
@@ -344,10 +355,7 @@ async fn records_where(
             }
             Src::Parent(pr) => {
                 sel.push(format!("r{i}.{}", pr.key));
-                joins.push_str(&format!(
-                    " JOIN {} r{i} ON r{i}.id = t.{}",
-                    pr.table, pr.fk
-                ));
+                joins.push_str(&format!(" JOIN {} r{i} ON r{i}.id = t.{}", pr.table, pr.fk));
                 org = Some("t.org_code".to_string());
             }
             Src::OptPerson(c) => {

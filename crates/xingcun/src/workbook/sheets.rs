@@ -2,7 +2,7 @@
 //! them. Import, export and templates all read these definitions.
 
 use xingcun_domain::division::OrgKind;
-use xingcun_domain::enums::{HonorKind, HonorStatus, ProjectStatus};
+use xingcun_domain::enums::{AssessmentResult, HonorKind, HonorStatus, ProjectStatus};
 use xingcun_domain::enums::{
     CadreCategory, DemandCategory, DemandField, DemandSource, DemandStatus, DeregistrationReason,
     Education, Ethnicity, LeaveReason, MemberCategory, MemberStatus, MonitorType, Outcome,
@@ -59,6 +59,7 @@ pub enum EnumKind {
     ProjectStatus,
     HonorKind,
     HonorStatus,
+    AssessmentResult,
     TalentSource,
     Readiness,
     BusinessKind,
@@ -102,6 +103,7 @@ impl EnumKind {
             EnumKind::ProjectStatus => p(ProjectStatus::parse(s), ProjectStatus::code),
             EnumKind::HonorKind => p(HonorKind::parse(s), HonorKind::code),
             EnumKind::HonorStatus => p(HonorStatus::parse(s), HonorStatus::code),
+            EnumKind::AssessmentResult => p(AssessmentResult::parse(s), AssessmentResult::code),
             EnumKind::TalentSource => p(TalentSource::parse(s), TalentSource::code),
             EnumKind::Readiness => p(Readiness::parse(s), Readiness::code),
         }
@@ -145,6 +147,9 @@ impl EnumKind {
             EnumKind::ProjectStatus => ProjectStatus::from_code(code).map(ProjectStatus::label),
             EnumKind::HonorKind => HonorKind::from_code(code).map(HonorKind::label),
             EnumKind::HonorStatus => HonorStatus::from_code(code).map(HonorStatus::label),
+            EnumKind::AssessmentResult => {
+                AssessmentResult::from_code(code).map(AssessmentResult::label)
+            }
             EnumKind::TalentSource => TalentSource::from_code(code).map(TalentSource::label),
             EnumKind::Readiness => Readiness::from_code(code).map(Readiness::label),
         }
@@ -179,6 +184,7 @@ impl EnumKind {
             EnumKind::ProjectStatus => ProjectStatus::LABELS,
             EnumKind::HonorKind => HonorKind::LABELS,
             EnumKind::HonorStatus => HonorStatus::LABELS,
+            EnumKind::AssessmentResult => AssessmentResult::LABELS,
             EnumKind::TalentSource => TalentSource::LABELS,
             EnumKind::Readiness => Readiness::LABELS,
         }
@@ -244,6 +250,7 @@ pub enum SheetId {
     RectificationProblems,
     Honors,
     ModelSites,
+    Assessments,
     DegreeUpgrades,
     ReserveTalents,
     Businesses,
@@ -621,12 +628,7 @@ pub static BUSINESSES: Sheet = Sheet {
             "农民专业合作社/农民专业合作社联合社/家庭农场",
         ),
         col("所在村编码", true, Ident, "行政村或社区"),
-        col(
-            "法定代表人身份证号",
-            false,
-            IdNumber,
-            "在人员库中时填写",
-        ),
+        col("法定代表人身份证号", false, IdNumber, "在人员库中时填写"),
         col("法定代表人姓名", false, Name, "不在人员库中时填写"),
         col("登记日期", true, Date, ""),
         col("注销日期", false, Date, "不早于登记日期"),
@@ -698,7 +700,12 @@ pub static RESERVE_TALENTS: Sheet = Sheet {
             "可接任/培养中，默认 培养中",
         ),
         col("入库日期", true, Date, ""),
-        col("出库日期", false, Date, "不再在库的第一天（如任职），晚于入库日期"),
+        col(
+            "出库日期",
+            false,
+            Date,
+            "不再在库的第一天（如任职），晚于入库日期",
+        ),
     ],
     key: &[0, 6],
 };
@@ -767,7 +774,12 @@ pub static HONORS: Sheet = Sheet {
         ),
         col("提名日期", true, Date, ""),
         col("公示开始日期", false, Date, "公示、已授予时必填"),
-        col("公示结束日期", false, Date, "与公示开始日期同填，不早于开始日期"),
+        col(
+            "公示结束日期",
+            false,
+            Date,
+            "与公示开始日期同填，不早于开始日期",
+        ),
         col("授予日期", false, Date, "已授予时必填，不早于公示结束日期"),
     ],
     key: &[0],
@@ -783,6 +795,21 @@ pub static MODEL_SITES: Sheet = Sheet {
         col("所属区划编码", true, Ident, "乡镇、村(社区)"),
         col("命名日期", true, Date, ""),
         col("撤销日期", false, Date, "有效期满或撤销后的第一天"),
+    ],
+    key: &[0],
+};
+
+/// 达标评定 (assessments of a party org against the branch standard, 党支部标准化).
+pub static ASSESSMENTS: Sheet = Sheet {
+    id: SheetId::Assessments,
+    name: "达标评定",
+    columns: &[
+        col("评定编号", true, Ident, "全区唯一"),
+        col("组织编码", true, Ident, "被评定的党组织"),
+        col("评定日期", true, Date, "不晚于今天"),
+        col("结果", true, Enum(E::AssessmentResult), "示范/达标/未达标"),
+        col("得分", false, Text, "0至100，最多两位小数"),
+        col("评定人", false, Text, ""),
     ],
     key: &[0],
 };
@@ -808,6 +835,7 @@ pub static SHEETS: &[&Sheet] = &[
     &RECTIFICATION_PROBLEMS,
     &HONORS,
     &MODEL_SITES,
+    &ASSESSMENTS,
     &DEGREE_UPGRADES,
     &RESERVE_TALENTS,
     &BUSINESSES,

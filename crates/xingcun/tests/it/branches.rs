@@ -15,6 +15,7 @@ use crate::workbook::{book, id, opts, run};
 const VILLAGE: &str = "990101001001";
 const TOWNSHIP: &str = "990101001000";
 const OTHER_VILLAGE: &str = "990101002001";
+const VILLAGE2: &str = "990101001002";
 const DISTRICT: &str = "990101000000";
 const D: &str = "2026-06-30";
 const NEXT: &str = "2026-07-01";
@@ -26,6 +27,26 @@ const ORGS: &[(&str, &str, &str, &str)] = &[
     ("P2", "党支部", "P0", OTHER_VILLAGE),
     // A township's org: its problems count, its acceptance does not (not a village's org).
     ("P3", "党委", "P0", TOWNSHIP),
+    // A village whose top org is a 党总支 with a branch under it: only the 党总支 is village-level.
+    ("P5", "党总支", "P0", VILLAGE2),
+    ("P6", "党支部", "P5", VILLAGE2),
+];
+
+/// (assessment, party org, date, result), in the order recorded.
+const ASSESSMENTS: &[(&str, &str, &str, &str)] = &[
+    ("PD1", "P1", "2025-05-01", "未达标"),
+    // Passed on D: counts from D.
+    ("PD2", "P1", D, "达标"),
+    ("PD3", "P2", "2025-01-01", "示范"),
+    // Failed the day after D: counts at D, not after.
+    ("PD4", "P2", NEXT, "未达标"),
+    // Not the village's top org: never counts.
+    ("PD5", "P6", "2025-01-01", "达标"),
+    // Two on one day: the last recorded decides.
+    ("PD6", "P5", "2025-03-01", "达标"),
+    ("PD7", "P5", "2025-03-01", "未达标"),
+    // A township's org: not village-level.
+    ("PD8", "P3", "2025-01-01", "达标"),
 ];
 
 /// (case, party org, found, accepted)
@@ -254,7 +275,12 @@ fn fixture_book() -> Vec<u8> {
     for (no, k, p, u, st, n, a, b, w) in HONORS {
         honors.push(s(&[no, k, &person(*p), u, st, n, a, b, w]));
     }
+    let mut assessments = vec![s(&["评定编号", "组织编码", "评定日期", "结果", "得分"])];
+    for (no, org, on, result) in ASSESSMENTS {
+        assessments.push(s(&[no, org, on, result, "92.5"]));
+    }
     sheets.extend([
+        ("达标评定", assessments),
         ("整顿", cases),
         ("整顿问题", probs),
         ("实事", projects),
@@ -280,7 +306,7 @@ fn within(d: &str, from: &str, to: &str) -> bool {
 }
 
 /// The figures counted here from the constants above, for an org prefix, F and T (= D).
-fn by_hand(prefix: &str, from: &str, at: &str) -> [(&'static str, i64); 6] {
+fn by_hand(prefix: &str, from: &str, at: &str) -> [(&'static str, i64); 7] {
     let village_org = |o: &str| ["P1", "P2"].contains(&o);
     let mut weak: Vec<&str> = CASES
         .iter()
@@ -302,6 +328,22 @@ fn by_hand(prefix: &str, from: &str, at: &str) -> [(&'static str, i64); 6] {
         .iter()
         .filter(|p| p.1.starts_with(prefix) && p.2 == "已完成" && within(p.4, from, at))
         .count();
+    let standardized = ["P1", "P2", "P5"]
+        .iter()
+        .filter(|o| org_unit(o).starts_with(prefix))
+        .filter(|o| {
+            // The last recorded of those dated latest on or before `at`.
+            // (date, order recorded, result)
+            let mut mine: Vec<(&str, usize, &str)> = ASSESSMENTS
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.1 == **o && a.2 <= at)
+                .map(|(i, a)| (a.2, i, a.3))
+                .collect();
+            mine.sort();
+            mine.last().is_some_and(|a| a.2 != "未达标")
+        })
+        .count();
     let sites = SITES
         .iter()
         .filter(|x| x.1.starts_with(prefix) && x.2 <= at && (x.3.is_empty() || x.3 > at))
@@ -321,6 +363,7 @@ fn by_hand(prefix: &str, from: &str, at: &str) -> [(&'static str, i64); 6] {
         ("branches.weak_rectified", weak.len() as i64),
         ("branches.problems_solved", solved as i64),
         ("branches.practical_projects", projects as i64),
+        ("branches.standardized", standardized as i64),
         ("branches.model_sites", sites as i64),
         ("honors.good_secretaries", honored("好支书")),
         ("honors.prosperity_pioneers", honored("带富致富先锋")),
@@ -391,10 +434,10 @@ async fn branch_figures_equal_counts_made_by_hand_and_their_drill_downs() {
     assert!(seen_nonzero >= 20, "the fixture exercises the figures");
     // The edges, spelled out for the district from F to D: P1 (ZD1 on D, ZD2; not the township's
     // P3, not ZD3 after D); problems ZD1-1 (on F), ZD1-2 (on D), ZD2-1, ZD4-1, ZD5-2; SS1 (on F),
-    // SS2 (on D), SS4; SF1, SF4 (SF2 ends on D); 王1 (twice); 王3.
+    // SS2 (on D), SS4; P1 (passed on D), P2 (failed only after D); SF1, SF4 (SF2 ends on D); 王1 (twice); 王3.
     assert_eq!(
         by_hand("990101", "2026-01-01", D).map(|(_, n)| n),
-        [1, 5, 3, 2, 1, 1]
+        [1, 5, 3, 2, 2, 1, 1]
     );
     // Importing the same workbook again changes nothing.
     match run(&app, fixture_book(), &late()).await {
@@ -584,8 +627,19 @@ async fn bad_branch_rows_are_refused_at_their_place() {
             ]),
         ],
     ));
+    sheets.push((
+        "达标评定",
+        vec![
+            s(&["评定编号", "组织编码", "评定日期", "结果", "得分"]),
+            s(&["PD1", "PX", "2026-01-01", "达标", "100.5"]),
+            s(&["PD2", "P1", "2027-01-01", "达标", "90"]),
+        ],
+    ));
     let p = refused(&app, book(&sheets)).await;
     for (sheet, row, col, words) in [
+        ("达标评定", 2, "组织编码", "不存在"),
+        ("达标评定", 2, "得分", "0至100"),
+        ("达标评定", 3, "评定日期", "不能晚于今天"),
         ("整顿", 2, "组织编码", "不存在"),
         ("整顿问题", 2, "整顿编号", "不存在"),
         ("实事", 2, "投资金额", "两位小数"),
@@ -673,4 +727,81 @@ async fn states_only_move_forward() {
     ));
     let p = refused(&app, book(&sheets)).await;
     assert!(has(&p, "荣誉", 2, "状态", "不能改为"), "{p:?}");
+}
+
+#[tokio::test]
+async fn lists_filter_by_state_and_an_overdue_problem_raises_an_alert() {
+    let app = TestApp::new().await;
+    import_ok(&app, fixture_book()).await;
+    let mut sheets = party_sheets();
+    sheets.push((
+        "整顿",
+        vec![
+            s(&["整顿编号", "组织编码", "认定日期", "软弱涣散原因"]),
+            s(&["ZD8", "P1", "2026-01-01", "软弱涣散"]),
+        ],
+    ));
+    sheets.push((
+        "整顿问题",
+        vec![
+            s(&["整顿编号", "问题序号", "问题", "整改时限", "解决日期"]),
+            // Due on D, still open: overdue from the day after.
+            s(&["ZD8", "1", "村务不公开", D, ""]),
+            // Due on D and solved: no alert.
+            s(&["ZD8", "2", "制度不落实", D, "2026-06-01"]),
+        ],
+    ));
+    import_ok(&app, book(&sheets)).await;
+    let mut c = app.signed_in("admin").await;
+    let page = c.get("/branches/projects?status=completed").await;
+    assert_eq!(page.status, 200);
+    for p in PROJECTS {
+        assert_eq!(
+            page.text.contains(&format!(">{}<", p.0)),
+            p.2 == "已完成",
+            "{}",
+            p.0
+        );
+    }
+    let page = c.get("/branches/rectifications?status=accepted&q=ZD").await;
+    for (no, _, _, acc) in CASES {
+        assert_eq!(
+            page.text.contains(&format!(">{no}<")),
+            !acc.is_empty(),
+            "{no}"
+        );
+    }
+    let page = c.get("/branches/assessments?status=failed").await;
+    for (no, _, _, result) in ASSESSMENTS {
+        assert_eq!(
+            page.text.contains(&format!(">{no}<")),
+            *result == "未达标",
+            "{no}"
+        );
+    }
+    let page = c.get("/branches/honors?status=awarded").await;
+    assert!(page.text.contains(">RY1<") && !page.text.contains(">RY3<"));
+    for path in ["/branches/problems", "/branches/sites"] {
+        let res = c.get(&format!("{path}?export=xlsx")).await;
+        assert_eq!(res.status, 200, "{path}");
+        assert!(res.bytes.starts_with(b"PK"), "{path} exports a workbook");
+    }
+    let pool = &app.db().pool;
+    let kind = "超期未整改的软弱涣散问题";
+    let on = |d: &str| {
+        let d = date(d);
+        async move {
+            xingcun::outreach::alerts::alerts(pool, &Scope::everything(), d)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|a| a.kind == kind)
+                .map(|a| a.text)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(on(D).await.is_empty(), "not overdue on its deadline");
+    let next = on(NEXT).await;
+    assert_eq!(next.len(), 1, "{next:?}");
+    assert!(next[0].contains("ZD8") && next[0].contains("问题 1"));
 }

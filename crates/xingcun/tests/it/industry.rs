@@ -489,3 +489,146 @@ async fn importing_the_same_industry_sheets_again_changes_nothing() {
     );
     assert_eq!(n, LINKS.len() as i64);
 }
+
+/// The data rows of an exported list (its header dropped), each as text cells.
+fn exported(bytes: &[u8], sheet: &str) -> Vec<Vec<String>> {
+    let mut reader = xingcun_xlsx::WorkbookReader::open_bytes(bytes.to_vec()).unwrap();
+    let rows: Vec<_> = reader
+        .rows(sheet)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    rows.iter()
+        .skip(1)
+        .map(|(_, cells)| {
+            cells
+                .iter()
+                .map(|c| match c {
+                    xingcun_xlsx::Cell::Text(s) => s.clone(),
+                    other => format!("{other:?}"),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_lists_filter_within_the_users_scope_and_export_what_they_show() {
+    use axum::http::StatusCode;
+    let app = TestApp::new().await;
+    import_ok(&app, fixture_book()).await;
+    let mut town = app.signed_in("xiangzhen").await;
+    let page = town.get("/industry/businesses").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains(&credit(1)) && !page.text.contains(&credit(8)));
+    assert!(page.text.contains("export=xlsx"), "the export link");
+    let codes = |rows: &[Vec<String>]| -> Vec<String> {
+        let mut v: Vec<String> = rows.iter().map(|r| r[0].clone()).collect();
+        v.sort();
+        v
+    };
+    let want = |pick: &dyn Fn(&Biz) -> bool| -> Vec<String> {
+        let mut v: Vec<String> = BIZ
+            .iter()
+            .filter(|b| b.village != OTHER_VILLAGE && pick(b))
+            .map(|b| credit(b.seq))
+            .collect();
+        v.sort();
+        v
+    };
+    let all = town.get("/industry/businesses?export=xlsx").await;
+    assert_eq!(codes(&exported(&all.bytes, "经营主体")), want(&|_| true));
+    let farms = town
+        .get("/industry/businesses?kind=family_farm&export=xlsx")
+        .await;
+    assert_eq!(
+        codes(&exported(&farms.bytes, "经营主体")),
+        want(&|b| b.kind == "家庭农场")
+    );
+    let live = town
+        .get(&format!(
+            "/industry/businesses?standing=active&on={D}&export=xlsx"
+        ))
+        .await;
+    assert_eq!(
+        codes(&exported(&live.bytes, "经营主体")),
+        want(&|b| active(b.registered, b.deregistered, D))
+    );
+    // The households each lifts on D: B5 has H1 (H4's link ended on D, H5's starts later).
+    let b5 = exported(&live.bytes, "经营主体")
+        .into_iter()
+        .find(|r| r[0] == credit(5))
+        .unwrap();
+    assert_eq!(b5.last().map(String::as_str), Some("Number(1.0)"));
+    // Another township's unit is not the township's to filter by: nothing shows.
+    let other = town
+        .get(&format!(
+            "/industry/businesses?org={OTHER_VILLAGE}&export=xlsx"
+        ))
+        .await;
+    assert!(exported(&other.bytes, "经营主体").is_empty());
+    let mut admin = app.signed_in("admin").await;
+    let tour = admin.get("/industry/tourism?export=xlsx").await;
+    assert_eq!(exported(&tour.bytes, "乡村旅游项目").len(), TOURISM.len());
+    let mut village = app.signed_in("cungan").await;
+    let page = village.get("/industry/tourism").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("LY1") && !page.text.contains("LY4"));
+    let bad = village.get("/industry/businesses?on=2026-13-01").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_business_is_recorded_through_its_form_with_the_sheets_rules() {
+    use axum::http::StatusCode;
+    let app = TestApp::new().await;
+    let mut c = app.signed_in("cungan").await;
+    let list = c.get("/industry/businesses").await;
+    assert!(
+        list.text
+            .replace("&#x2f;", "/")
+            .contains("/registry/businesses/new"),
+        "the 新增 link"
+    );
+    let page = c.get("/registry/businesses/new").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("统一社会信用代码"));
+    let code = credit(42);
+    let mut bad = code.clone();
+    bad.replace_range(17.., if code.ends_with('0') { "1" } else { "0" });
+    let fields = |code: &str| {
+        vec![
+            ("统一社会信用代码", code.to_string()),
+            ("名称", "丁合作社".to_string()),
+            ("主体类型", "cooperative".to_string()),
+            ("所在村编码", VILLAGE.to_string()),
+            ("法定代表人姓名", "赵六".to_string()),
+            ("登记日期", "2020-05-01".to_string()),
+        ]
+    };
+    let post = |f: Vec<(&'static str, String)>| f;
+    let send = post(fields(&bad));
+    let pairs: Vec<(&str, &str)> = send.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = c.post_form("/registry/businesses/new", &pairs).await;
+    assert_ne!(
+        res.status,
+        StatusCode::SEE_OTHER,
+        "a bad check character is refused"
+    );
+    assert!(res.text.contains("校验位"), "{}", res.text);
+    let send = post(fields(&code));
+    let pairs: Vec<(&str, &str)> = send.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = c.post_form("/registry/businesses/new", &pairs).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let list = c.get("/industry/businesses").await;
+    assert!(list.text.contains(&code) && list.text.contains("丁合作社"));
+    // The write is audited.
+    let audited: i64 = sqlx::Row::get(
+        &sqlx::query("SELECT COUNT(*) FROM audit_log WHERE entity = 'business'")
+            .fetch_one(&app.db().pool)
+            .await
+            .unwrap(),
+        0,
+    );
+    assert_eq!(audited, 1);
+}

@@ -22,4 +22,5 @@ mod registry_pages;
 mod reports;
 mod scope;
 mod security;
+mod talent;
 mod workbook;

@@ -26,6 +26,7 @@ pub(super) fn is_branches(id: SheetId) -> bool {
             | SheetId::RectificationProblems
             | SheetId::Honors
             | SheetId::ModelSites
+            | SheetId::Assessments
     )
 }
 
@@ -33,7 +34,7 @@ pub(super) fn is_branches(id: SheetId) -> bool {
 pub(super) fn unit_of(id: SheetId, values: &[Option<String>], world: &World) -> Option<String> {
     match id {
         SheetId::PracticalProjects => values[1].clone(),
-        SheetId::Rectifications => values[1]
+        SheetId::Rectifications | SheetId::Assessments => values[1]
             .as_ref()
             .and_then(|o| world.party_orgs.get(o).map(|x| x.1.clone())),
         SheetId::RectificationProblems => {
@@ -117,6 +118,32 @@ pub(super) async fn check(
             }
         }
         SheetId::Honors => honors(d, items, world, &today, problems),
+        SheetId::Assessments => {
+            let s = &sheets::ASSESSMENTS;
+            let [org, on, score] = ["组织编码", "评定日期", "得分"].map(|h| ix(s, h));
+            for it in items {
+                let code = it.get(org).unwrap_or_default();
+                if !world.party_orgs.contains_key(code) {
+                    problems.push(d.problem(
+                        it.row,
+                        Some(org),
+                        Some(code),
+                        format!("组织编码 {code} 不存在（党组织表和系统中都没有）"),
+                    ));
+                }
+                not_after_today(d, it, on, &today, problems);
+                if let Some(v) = it.get(score)
+                    && !(is_amount(v) && v.parse::<f64>().is_ok_and(|x| x <= 100.0))
+                {
+                    problems.push(d.problem(
+                        it.row,
+                        Some(score),
+                        Some(v),
+                        "得分应为0至100的数，最多两位小数",
+                    ));
+                }
+            }
+        }
         SheetId::ModelSites => {
             let s = &sheets::MODEL_SITES;
             let org = ix(s, "所属区划编码");

@@ -115,15 +115,16 @@ async fn businesses(
     .map(|h| ix(s, h));
     resolve_people_at(pool, crypto, items, rep_id, world, opts).await?;
     for it in items {
-        if let Err(e) = CreditCode::parse(&it.key) {
-            problems.push(d.problem(it.row, Some(0), Some(&it.key), e.to_string()));
-        } else if CreditCode::parse(&it.key).is_ok_and(|c| c.to_string() != it.key) {
-            problems.push(d.problem(
+        match CreditCode::parse(&it.key) {
+            Err(e) => problems.push(d.problem(it.row, Some(0), Some(&it.key), e.to_string())),
+            // Stored as written: the key must already be in its canonical form.
+            Ok(c) if c.to_string() != it.key => problems.push(d.problem(
                 it.row,
                 Some(0),
                 Some(&it.key),
                 "统一社会信用代码应为大写且不含空格",
-            ));
+            )),
+            Ok(_) => {}
         }
         village(d, it, org, world, problems);
         if it.get(rep_id).is_some() {

@@ -1,0 +1,484 @@
+//! The branch-work lists (`/branches/projects`, `/branches/rectifications`,
+//! `/branches/problems`, `/branches/honors`, `/branches/sites`, `/branches/assessments`): one
+//! [`ListKind`] per list says where its rows come from, which states the 状态 filter offers and
+//! how a row is shown; one handler serves them all with filters (所在单位, 状态, text) above a
+//! paginated table and an export. Lists are in scope by the record's org unit.
+
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use minijinja::context;
+use serde::Deserialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use xingcun_domain::enums::{AssessmentResult, HonorKind, HonorStatus, ProjectStatus};
+
+use crate::accounts::{CurrentUser, Permission};
+use crate::app::AppState;
+use crate::dates;
+use crate::error::AppResult;
+use crate::org::pages::xlsx_download;
+use crate::registry::narrow_to_org;
+use crate::registry::pages::org_options;
+use crate::web::list::{Cell, Crumb, Filter, ListView, PageParams, Pagination, Table, query_of};
+use crate::web::{Ctx, render};
+
+/// One list.
+pub struct ListKind {
+    pub path: &'static str,
+    pub title: &'static str,
+    pub columns: &'static [&'static str],
+    select: &'static str,
+    from: &'static str,
+    /// The org-unit column the scope and the 所在单位 filter apply to.
+    org: &'static str,
+    /// Columns the text filter searches.
+    text: &'static [&'static str],
+    /// The 状态 filter: (value, label, condition); `{today}` in a condition is today's date.
+    states: &'static [(&'static str, &'static str, &'static str)],
+    order: &'static str,
+    cells: fn(&AnyRow) -> Result<Vec<Cell>, sqlx::Error>,
+}
+
+fn t(r: &AnyRow, i: usize) -> Result<Cell, sqlx::Error> {
+    Ok(Cell::Text(r.try_get(i)?))
+}
+
+fn o(r: &AnyRow, i: usize) -> Result<Cell, sqlx::Error> {
+    Ok(Cell::opt(r.try_get(i)?))
+}
+
+fn word(code: String, label: Option<&'static str>) -> Cell {
+    Cell::text(label.map_or(code, str::to_string))
+}
+
+pub static PROJECTS: ListKind = ListKind {
+    path: "/branches/projects",
+    title: "兴办实事",
+    columns: &[
+        "实事编号",
+        "村(社区)",
+        "名称",
+        "投资金额（万元）",
+        "受益人数",
+        "状态",
+        "开工日期",
+        "完成日期",
+    ],
+    select: "t.project_no, o.name, t.name, t.cost, t.beneficiaries, t.status, t.started_on,
+             t.completed_on",
+    from: "practical_project t JOIN org_unit o ON o.code = t.org_code",
+    org: "t.org_code",
+    text: &["t.project_no", "t.name"],
+    states: &[
+        ("planned", "计划", "t.status = 'planned'"),
+        ("in_progress", "实施中", "t.status = 'in_progress'"),
+        ("completed", "已完成", "t.status = 'completed'"),
+    ],
+    order: "t.project_no",
+    cells: |r| {
+        let status: String = r.try_get(5)?;
+        let label = ProjectStatus::from_code(&status).map(ProjectStatus::label);
+        Ok(vec![
+            t(r, 0)?,
+            t(r, 1)?,
+            t(r, 2)?,
+            o(r, 3)?,
+            o(r, 4)?,
+            word(status, label),
+            o(r, 6)?,
+            o(r, 7)?,
+        ])
+    },
+};
+
+pub static RECTIFICATIONS: ListKind = ListKind {
+    path: "/branches/rectifications",
+    title: "软弱涣散党组织整顿",
+    columns: &[
+        "整顿编号",
+        "党组织",
+        "所在区划",
+        "认定日期",
+        "软弱涣散原因",
+        "问题数",
+        "已解决",
+        "验收销号日期",
+    ],
+    select: "t.case_no, po.name, o.name, t.found_on, t.reasons,
+             (SELECT COUNT(*) FROM rectification_problem p WHERE p.case_id = t.id),
+             (SELECT COUNT(*) FROM rectification_problem p
+               WHERE p.case_id = t.id AND p.solved_on IS NOT NULL),
+             t.accepted_on",
+    from: "rectification t JOIN party_org po ON po.id = t.party_org_id
+           JOIN org_unit o ON o.code = t.org_code",
+    org: "t.org_code",
+    text: &["t.case_no", "po.name"],
+    states: &[
+        ("open", "整顿中", "t.accepted_on IS NULL"),
+        ("accepted", "已验收销号", "t.accepted_on IS NOT NULL"),
+    ],
+    order: "t.case_no",
+    cells: |r| {
+        Ok(vec![
+            t(r, 0)?,
+            t(r, 1)?,
+            t(r, 2)?,
+            t(r, 3)?,
+            t(r, 4)?,
+            Cell::Int(r.try_get(5)?),
+            Cell::Int(r.try_get(6)?),
+            o(r, 7)?,
+        ])
+    },
+};
+
+pub static PROBLEMS: ListKind = ListKind {
+    path: "/branches/problems",
+    title: "整顿问题",
+    columns: &[
+        "整顿编号",
+        "问题序号",
+        "党组织",
+        "问题",
+        "整改措施",
+        "责任人",
+        "整改时限",
+        "解决日期",
+    ],
+    select: "r.case_no, t.problem_no, po.name, t.description, t.measure, t.responsible,
+             t.deadline_on, t.solved_on",
+    from: "rectification_problem t JOIN rectification r ON r.id = t.case_id
+           JOIN party_org po ON po.id = r.party_org_id",
+    org: "t.org_code",
+    text: &["r.case_no", "t.description"],
+    states: &[
+        ("open", "未解决", "t.solved_on IS NULL"),
+        (
+            "overdue",
+            "超期未解决",
+            "t.solved_on IS NULL AND t.deadline_on < {today}",
+        ),
+        ("solved", "已解决", "t.solved_on IS NOT NULL"),
+    ],
+    order: "r.case_no, t.problem_no",
+    cells: |r| {
+        Ok(vec![
+            t(r, 0)?,
+            t(r, 1)?,
+            t(r, 2)?,
+            t(r, 3)?,
+            o(r, 4)?,
+            o(r, 5)?,
+            o(r, 6)?,
+            o(r, 7)?,
+        ])
+    },
+};
+
+pub static HONORS: ListKind = ListKind {
+    path: "/branches/honors",
+    title: "好支书与带富致富先锋",
+    columns: &[
+        "荣誉编号",
+        "荣誉类型",
+        "姓名",
+        "所属区划",
+        "状态",
+        "提名日期",
+        "公示期",
+        "授予日期",
+    ],
+    select: "t.honor_no, t.kind, p.name, o.name, t.status, t.nominated_on, t.notice_starts_on,
+             t.notice_ends_on, t.awarded_on",
+    from: "honor t JOIN person p ON p.id = t.person_id JOIN org_unit o ON o.code = t.org_code",
+    org: "t.org_code",
+    text: &["t.honor_no", "p.name"],
+    states: &[
+        ("nominated", "提名", "t.status = 'nominated'"),
+        ("reviewed", "审核通过", "t.status = 'reviewed'"),
+        ("notice", "公示", "t.status = 'notice'"),
+        ("awarded", "已授予", "t.status = 'awarded'"),
+        ("rejected", "未通过", "t.status = 'rejected'"),
+    ],
+    order: "t.honor_no",
+    cells: |r| {
+        let kind: String = r.try_get(1)?;
+        let kind_label = HonorKind::from_code(&kind).map(HonorKind::label);
+        let status: String = r.try_get(4)?;
+        let status_label = HonorStatus::from_code(&status).map(HonorStatus::label);
+        let from: Option<String> = r.try_get(6)?;
+        let to: Option<String> = r.try_get(7)?;
+        let notice = match (from, to) {
+            (Some(a), Some(b)) => Cell::text(format!("{a} 至 {b}")),
+            _ => Cell::Empty,
+        };
+        Ok(vec![
+            t(r, 0)?,
+            word(kind, kind_label),
+            t(r, 2)?,
+            t(r, 3)?,
+            word(status, status_label),
+            t(r, 5)?,
+            notice,
+            o(r, 8)?,
+        ])
+    },
+};
+
+pub static SITES: ListKind = ListKind {
+    path: "/branches/sites",
+    title: "党建示范点",
+    columns: &["示范点编号", "名称", "所属区划", "命名日期", "撤销日期"],
+    select: "t.site_no, t.name, o.name, t.starts_on, t.ends_on",
+    from: "model_site t JOIN org_unit o ON o.code = t.org_code",
+    org: "t.org_code",
+    text: &["t.site_no", "t.name"],
+    states: &[
+        (
+            "active",
+            "有效",
+            "t.starts_on <= {today} AND (t.ends_on IS NULL OR t.ends_on > {today})",
+        ),
+        (
+            "ended",
+            "已撤销或期满",
+            "t.ends_on IS NOT NULL AND t.ends_on <= {today}",
+        ),
+    ],
+    order: "t.site_no",
+    cells: |r| Ok(vec![t(r, 0)?, t(r, 1)?, t(r, 2)?, t(r, 3)?, o(r, 4)?]),
+};
+
+pub static ASSESSMENTS: ListKind = ListKind {
+    path: "/branches/assessments",
+    title: "党支部达标评定",
+    columns: &[
+        "评定编号",
+        "党组织",
+        "所在区划",
+        "评定日期",
+        "结果",
+        "得分",
+        "评定人",
+    ],
+    select: "t.assessment_no, po.name, o.name, t.assessed_on, t.result, t.score, t.assessor",
+    from: "branch_assessment t JOIN party_org po ON po.id = t.party_org_id
+           JOIN org_unit o ON o.code = t.org_code",
+    org: "t.org_code",
+    text: &["t.assessment_no", "po.name"],
+    states: &[
+        ("model", "示范", "t.result = 'model'"),
+        ("passed", "达标", "t.result = 'passed'"),
+        ("failed", "未达标", "t.result = 'failed'"),
+    ],
+    order: "t.assessed_on DESC, t.assessment_no",
+    cells: |r| {
+        let result: String = r.try_get(4)?;
+        let label = AssessmentResult::from_code(&result).map(AssessmentResult::label);
+        Ok(vec![
+            t(r, 0)?,
+            t(r, 1)?,
+            t(r, 2)?,
+            t(r, 3)?,
+            word(result, label),
+            o(r, 5)?,
+            o(r, 6)?,
+        ])
+    },
+};
+
+/// Every list, in the order of the left menu.
+pub static LISTS: &[&ListKind] = &[
+    &PROJECTS,
+    &RECTIFICATIONS,
+    &PROBLEMS,
+    &HONORS,
+    &SITES,
+    &ASSESSMENTS,
+];
+
+/// The filters of a list.
+#[derive(Debug, Deserialize, Default)]
+pub struct ListParams {
+    pub org: Option<String>,
+    pub status: Option<String>,
+    pub q: Option<String>,
+    #[serde(flatten)]
+    pub page: PageParams,
+    pub export: Option<String>,
+}
+
+fn nonempty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// `WHERE …` of a list for a scope, a state and a text, with its parameters in order.
+fn where_of(
+    k: &ListKind,
+    bounds: (String, String),
+    state: Option<&str>,
+    q: Option<&str>,
+    today: &str,
+) -> (String, Vec<String>) {
+    let mut binds = vec![bounds.0, bounds.1];
+    let mut sql = format!(" WHERE {o} >= $1 AND {o} < $2", o = k.org);
+    if let Some((_, _, cond)) = k.states.iter().find(|s| Some(s.0) == state) {
+        let mut cond = cond.to_string();
+        if cond.contains("{today}") {
+            binds.push(today.to_string());
+            cond = cond.replace("{today}", &format!("${}", binds.len()));
+        }
+        sql.push_str(&format!(" AND ({cond})"));
+    }
+    if let Some(q) = q {
+        binds.push(format!("%{q}%"));
+        let n = binds.len();
+        let any: Vec<String> = k.text.iter().map(|c| format!("{c} LIKE ${n}")).collect();
+        sql.push_str(&format!(" AND ({})", any.join(" OR ")));
+    }
+    (sql, binds)
+}
+
+async fn list(
+    k: &'static ListKind,
+    state: AppState,
+    ctx: Ctx,
+    user: CurrentUser,
+    p: ListParams,
+) -> AppResult<Response> {
+    user.require(Permission::ReadData)?;
+    let pool = &state.db().pool;
+    let today = dates::today().to_string();
+    let status = nonempty(&p.status).filter(|s| k.states.iter().any(|x| x.0 == *s));
+    let narrowed = narrow_to_org(pool, &user.scope, nonempty(&p.org)).await?;
+    let export = p.export.as_deref() == Some("xlsx");
+    let mut table = Table::new(k.columns);
+    let mut pagination = Pagination::new(p.page, 0);
+    if let Some(scope) = &narrowed {
+        let (wh, binds) = where_of(k, scope.bounds(), status, nonempty(&p.q), &today);
+        let count_sql = format!("SELECT COUNT(*) FROM {}{wh}", k.from);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(count_sql));
+        for b in &binds {
+            q = q.bind(b.clone());
+        }
+        let total: i64 = q.fetch_one(pool).await?.try_get(0)?;
+        pagination = Pagination::new(p.page, total);
+        let (limit, offset) = if export {
+            (100_000, 0)
+        } else {
+            (pagination.limit(), pagination.offset())
+        };
+        let sql = format!(
+            "SELECT {} FROM {}{wh} ORDER BY {} LIMIT {limit} OFFSET {offset}",
+            k.select, k.from, k.order
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for b in &binds {
+            q = q.bind(b.clone());
+        }
+        for r in q.fetch_all(pool).await? {
+            table.push((k.cells)(&r)?);
+        }
+    }
+    if export {
+        return Ok(xlsx_download(
+            table.to_xlsx(k.title)?,
+            &format!("{}.xlsx", k.title),
+        ));
+    }
+    let states: Vec<(String, String)> = k
+        .states
+        .iter()
+        .map(|(v, l, _)| (v.to_string(), l.to_string()))
+        .collect();
+    let filters = vec![
+        Filter::select(
+            "org",
+            "所在单位",
+            nonempty(&p.org),
+            org_options(pool, &user.scope).await?,
+        ),
+        Filter::select("status", "状态", status, states),
+        Filter::text("q", "编号或名称", nonempty(&p.q)),
+    ];
+    let view = ListView {
+        title: k.title.into(),
+        breadcrumb: vec![
+            Crumb {
+                label: "筑先锋堡垒".into(),
+                href: None,
+            },
+            Crumb {
+                label: k.title.into(),
+                href: None,
+            },
+        ],
+        query: query_of(&filters),
+        filters,
+        table,
+        pagination,
+        new_href: None,
+        export: true,
+    };
+    Ok(render(&state, &ctx, "pages/list.html", context! { view => view })?.into_response())
+}
+
+/// `GET /branches/projects`.
+pub async fn list_projects(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
+    list(&PROJECTS, s, ctx, user, p).await
+}
+
+/// `GET /branches/rectifications`.
+pub async fn list_rectifications(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
+    list(&RECTIFICATIONS, s, ctx, user, p).await
+}
+
+/// `GET /branches/problems`.
+pub async fn list_problems(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
+    list(&PROBLEMS, s, ctx, user, p).await
+}
+
+/// `GET /branches/honors`.
+pub async fn list_honors(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
+    list(&HONORS, s, ctx, user, p).await
+}
+
+/// `GET /branches/assessments`.
+pub async fn list_assessments(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
+    list(&ASSESSMENTS, s, ctx, user, p).await
+}
+
+/// `GET /branches/sites`.
+pub async fn list_sites(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
+    list(&SITES, s, ctx, user, p).await
+}
