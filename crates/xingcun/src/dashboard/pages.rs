@@ -356,7 +356,6 @@ pub fn view(data: &Data, summary: Vec<(&'static str, i64, String)>) -> View {
                 })
                 .collect(),
         })
-        .filter(|l| !l.rows.is_empty())
         .collect();
     View {
         from: data.dates.from.to_string(),

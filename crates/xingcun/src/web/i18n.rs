@@ -319,6 +319,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "办理时限与节假日",
         "Deadlines and holidays",
     ),
+    (
+        "dashboard.no_figures",
+        "本条线暂无指标：相关台账模块上线后，其指标自动出现在这里。",
+        "No figures yet: they appear here once the records of this line are kept in the platform.",
+    ),
     ("demands.demand", "诉求", "Demand"),
     ("demands.new", "登记诉求", "Record a demand"),
     (
