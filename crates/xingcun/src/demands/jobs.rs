@@ -9,7 +9,7 @@ use sqlx::Row;
 use xingcun_domain::demand::Action;
 
 use super::{DEMAND_SELECT, Step, apply_step, deadlines, demand_from_row, notify};
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::db::Db;
 use crate::scope::Scope;
 
@@ -91,21 +91,7 @@ pub async fn escalate_overdue(db: &Db, today: NaiveDate, after: u32) -> anyhow::
             };
             // A demand already at the district has nowhere to go: it stays on the alert list.
             match apply_step(&mut tx, dm, &step, today, &d, &actor).await {
-                Ok(changes) => {
-                    audit::record(
-                        &mut tx,
-                        audit::Entry {
-                            actor: &actor,
-                            action: audit::Action::Update,
-                            entity: "demand",
-                            entity_key: &dm.demand_no,
-                            org_code: Some(&dm.org_code),
-                            changes: &changes,
-                        },
-                    )
-                    .await?;
-                    done += 1;
-                }
+                Ok(()) => done += 1,
                 Err(crate::error::AppError::BadRequest(_)) => {
                     sqlx::query("UPDATE demand SET escalation = 2 WHERE id = $1 AND version = $2")
                         .bind(dm.id)

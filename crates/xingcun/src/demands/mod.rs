@@ -560,22 +560,7 @@ pub async fn act(
     {
         return Err(AppError::Conflict);
     }
-    let deadlines = deadlines::load(&db.pool).await?;
-    let mut tx = db.pool.begin().await?;
-    let applied = apply_step(&mut tx, &before, &step, today, &deadlines, actor).await?;
-    audit::record(
-        &mut tx,
-        audit::Entry {
-            actor,
-            action: audit::Action::Update,
-            entity: "demand",
-            entity_key: &before.demand_no,
-            org_code: Some(&before.org_code),
-            changes: &applied,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    commit_step(db, &before, &step, today, actor).await?;
     get(&db.pool, &Scope::everything(), id).await
 }
 
@@ -598,26 +583,27 @@ pub async fn give_verdict(
         to_org: None,
         version: None,
     };
-    let deadlines = deadlines::load(&db.pool).await?;
-    let mut tx = db.pool.begin().await?;
-    let applied = apply_step(&mut tx, &before, &step, today, &deadlines, &actor).await?;
-    audit::record(
-        &mut tx,
-        audit::Entry {
-            actor: &actor,
-            action: audit::Action::Update,
-            entity: "demand",
-            entity_key: &before.demand_no,
-            org_code: Some(&before.org_code),
-            changes: &applied,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    commit_step(db, &before, &step, today, &actor).await?;
     get_by_no(&db.pool, demand_no).await
 }
 
-/// Writes one step inside a transaction; returns the changed fields for the audit row.
+/// One step in a transaction of its own.
+async fn commit_step(
+    db: &crate::db::Db,
+    before: &Demand,
+    step: &Step,
+    today: NaiveDate,
+    actor: &Actor,
+) -> AppResult<()> {
+    let deadlines = deadlines::load(&db.pool).await?;
+    let mut tx = db.pool.begin().await?;
+    apply_step(&mut tx, before, step, today, &deadlines, actor).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Writes one step inside a transaction: the demand, its log row, its audit row and, where
+/// someone must hear of it, its outbox message.
 pub(crate) async fn apply_step(
     tx: &mut Transaction<'static, Any>,
     d: &Demand,
@@ -625,7 +611,7 @@ pub(crate) async fn apply_step(
     today: NaiveDate,
     deadlines: &deadlines::Deadlines,
     actor: &Actor,
-) -> AppResult<Vec<Change>> {
+) -> AppResult<()> {
     let from = d.status();
     let to = transition(from, step.action).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let today_s = today.to_string();
@@ -790,7 +776,19 @@ pub(crate) async fn apply_step(
     if let Some(kind) = kind {
         notify::enqueue(tx, kind, &new, log_comment).await?;
     }
-    Ok(changes(d, &new))
+    audit::record(
+        tx,
+        audit::Entry {
+            actor,
+            action: audit::Action::Update,
+            entity: "demand",
+            entity_key: &d.demand_no,
+            org_code: Some(&d.org_code),
+            changes: &changes(d, &new),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 fn changes(old: &Demand, new: &Demand) -> Vec<Change> {

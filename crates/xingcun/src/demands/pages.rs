@@ -758,20 +758,12 @@ async fn deadlines_page(
     let edited = deadlines::edited_years(pool).await?;
     let current = match edited.iter().find(|(y, _)| *y == year) {
         Some((_, l)) => l.clone(),
-        None => {
-            let official = HolidayCalendar::official();
-            let days: Vec<_> = official
-                .entries()
-                .filter(|(d, _)| chrono::Datelike::year(d) == year)
-                .collect();
-            let _ = days;
-            official
-                .to_lines()
-                .lines()
-                .filter(|l| l.starts_with(&year.to_string()))
-                .map(|l| format!("{l}\n"))
-                .collect()
-        }
+        None => HolidayCalendar::official()
+            .to_lines()
+            .lines()
+            .filter(|l| l.starts_with(&year.to_string()))
+            .map(|l| format!("{l}\n"))
+            .collect(),
     };
     let this_year = chrono::Datelike::year(&dates::today());
     let mut resp = render(

@@ -399,23 +399,7 @@ async fn check_people(
         ix(s, "政治面貌"),
     );
     // Households named here but not in the 户 sheet must exist in the database.
-    let unknown: Vec<String> = items
-        .iter()
-        .filter_map(|it| it.get(hh_i))
-        .filter(|h| !world.households.contains_key(*h))
-        .map(str::to_string)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    for r in load::select_in(
-        pool,
-        "SELECT household_no, org_code FROM household WHERE household_no IN",
-        &unknown,
-    )
-    .await?
-    {
-        world.households.insert(r.try_get(0)?, r.try_get(1)?);
-    }
+    resolve_households(pool, items, hh_i, world).await?;
     for it in items {
         let id = match IdNumber::parse(&it.key, opts.today) {
             Ok(id) => id,
@@ -651,6 +635,33 @@ fn check_party_orgs(d: &SheetData, items: &[Item], world: &mut World, problems: 
 }
 
 /// People named by a sheet but not in the 人员 sheet must be in the database.
+/// Households named in column `col` and not yet known: their units, from the database.
+async fn resolve_households(
+    pool: &AnyPool,
+    items: &[Item],
+    col: usize,
+    world: &mut World,
+) -> Result<(), sqlx::Error> {
+    let unknown: Vec<String> = items
+        .iter()
+        .filter_map(|it| it.get(col))
+        .filter(|h| !world.households.contains_key(*h))
+        .map(str::to_string)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    for r in load::select_in(
+        pool,
+        "SELECT household_no, org_code FROM household WHERE household_no IN",
+        &unknown,
+    )
+    .await?
+    {
+        world.households.insert(r.try_get(0)?, r.try_get(1)?);
+    }
+    Ok(())
+}
+
 async fn resolve_people(
     pool: &AnyPool,
     crypto: &dyn CryptoProvider,
@@ -1230,23 +1241,7 @@ async fn check_outreach(
     }
     // Households named here but not in the 户 sheet.
     if matches!(id, SheetId::HouseholdLinks | SheetId::Visits) {
-        let unknown: Vec<String> = items
-            .iter()
-            .filter_map(|it| it.get(1))
-            .filter(|h| !world.households.contains_key(*h))
-            .map(str::to_string)
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        for r in load::select_in(
-            pool,
-            "SELECT household_no, org_code FROM household WHERE household_no IN",
-            &unknown,
-        )
-        .await?
-        {
-            world.households.insert(r.try_get(0)?, r.try_get(1)?);
-        }
+        resolve_households(pool, items, 1, world).await?;
     }
     let ids: Vec<String> = person_col
         .map(|c| {
@@ -1499,7 +1494,6 @@ async fn check_demands(
         org,
         hh,
         reporter,
-        content,
         registered,
         accepted,
         due,
@@ -1513,7 +1507,6 @@ async fn check_demands(
         "所属区划编码",
         "户编号",
         "反映人身份证号",
-        "内容",
         "登记日期",
         "受理日期",
         "办理时限",
@@ -1525,27 +1518,10 @@ async fn check_demands(
         "承办人身份证号",
     ]
     .map(|h| ix(s, h));
-    let _ = content;
     for col in [reporter, handler] {
         resolve_people_at(pool, crypto, items, col, world, opts).await?;
     }
-    let unknown: Vec<String> = items
-        .iter()
-        .filter_map(|it| it.get(hh))
-        .filter(|h| !world.households.contains_key(*h))
-        .map(str::to_string)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    for r in load::select_in(
-        pool,
-        "SELECT household_no, org_code FROM household WHERE household_no IN",
-        &unknown,
-    )
-    .await?
-    {
-        world.households.insert(r.try_get(0)?, r.try_get(1)?);
-    }
+    resolve_households(pool, items, hh, world).await?;
     let header = |c: usize| s.columns[c].header;
     for it in items {
         let p = |col: usize, msg: String| d.problem(it.row, Some(col), it.get(col), msg);
@@ -1579,7 +1555,6 @@ async fn check_demands(
             problems.push(p(handler_org, format!("区划编码 {code} 不存在")));
         }
         let state = it.get(status).and_then(DemandStatus::from_code);
-        let reg = it.get(registered);
         // Dates in order: 登记 ≤ 受理 ≤ 办结, 登记 ≤ 办理时限.
         for (later, earlier) in [
             (accepted, registered),
@@ -1595,7 +1570,6 @@ async fn check_demands(
                 ));
             }
         }
-        let _ = reg;
         let Some(state) = state else { continue };
         if state != DemandStatus::Pending && it.get(accepted).is_none() {
             problems.push(p(

@@ -180,23 +180,7 @@ async fn links(
     {
         known.insert(r.try_get(0)?);
     }
-    let unknown: Vec<String> = items
-        .iter()
-        .filter_map(|it| it.get(hh_i))
-        .filter(|h| !world.households.contains_key(*h))
-        .map(str::to_string)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    for r in load::select_in(
-        pool,
-        "SELECT household_no, org_code FROM household WHERE household_no IN",
-        &unknown,
-    )
-    .await?
-    {
-        world.households.insert(r.try_get(0)?, r.try_get(1)?);
-    }
+    super::resolve_households(pool, items, hh_i, world).await?;
     for it in items {
         if let Some(c) = it.get(code_i)
             && !known.contains(c)
