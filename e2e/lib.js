@@ -107,6 +107,17 @@ export const MAIN_PAGES = [
   { name: 'todo', path: '/todo', sees: ['我的待办', '待办理的诉求'], as: 'cungan' },
   { name: 'public-village', path: '/v/990101001001', sees: ['有事找谁', '我要反映问题'] },
   { name: 'deadlines', path: '/admin/deadlines', sees: ['办理时限与节假日', 'holiday'] },
+  // The modules' lists and pages: branch work, the cadre pipeline, industry, governance, conduct.
+  { name: 'projects', path: '/branches/projects', sees: ['兴办实事', '实事编号'] },
+  { name: 'contests', path: '/branches/contests', sees: '擂台赛' },
+  { name: 'honours-roll', path: '/branches/roll', sees: '光荣榜' },
+  { name: 'trainings', path: '/talent/trainings', sees: '培训班' },
+  { name: 'succession', path: '/talent/succession', sees: '老中青梯队' },
+  { name: 'agri-parks', path: '/industry/parks', sees: '现代农业园区' },
+  { name: 'disputes', path: '/governance/disputes', sees: '矛盾纠纷排查化解' },
+  { name: 'law-outreach', path: '/events/law-outreach', sees: '法律进农村活动' },
+  { name: 'study-sessions', path: '/conduct/study-sessions', sees: '理论学习' },
+  { name: 'attachments', path: '/attachments', sees: '附件' },
   // The administrators' pages, each signed in as its administrator (`as`).
   { name: 'users', path: '/admin/users', sees: '用户管理', as: 'xitong' },
   { name: 'user-new', path: '/admin/users/new', sees: '新增用户', as: 'xitong' },

@@ -482,6 +482,34 @@ word_enum! {
 }
 
 word_enum! {
+    /// 后备人才出库原因: appointed to a post (任职) or left for another reason.
+    PoolExit "出库原因" {
+        Appointed "appointed" => "任职",
+        Other "other" => "其他",
+    }
+}
+
+word_enum! {
+    /// 村务顾问类型: who advises a village.
+    AdvisorKind "顾问类型" {
+        VeteranMember "veteran_member" => "老党员",
+        RetiredCadre "retired_cadre" => "退休干部",
+        Sage "sage" => "乡贤",
+        Other "other" => "其他",
+    }
+}
+
+word_enum! {
+    /// 年度考核结果 of a village secretary under professional management (专业化管理).
+    ReviewResult "考核结果" {
+        Excellent "excellent" => "优秀",
+        Competent "competent" => "称职",
+        BasicallyCompetent "basically_competent" => "基本称职",
+        Incompetent "incompetent" => "不称职",
+    }
+}
+
+word_enum! {
     /// 诉求来源.
     DemandSource "来源" {
         Visit "visit" => "走访收集",
@@ -590,6 +618,15 @@ word_enum! {
         Model "model" => "示范",
         Passed "passed" => "达标",
         Failed "failed" => "未达标",
+    }
+}
+
+word_enum! {
+    /// 擂台赛状态: 筹备 → 评分中 → 已公布. The legal steps are in `crate::branches`.
+    ContestStatus "状态" {
+        Draft "draft" => "筹备",
+        Scoring "scoring" => "评分中",
+        Published "published" => "已公布",
     }
 }
 
@@ -803,6 +840,9 @@ mod tests {
         StationRole,
         TalentSource,
         Readiness,
+        PoolExit,
+        AdvisorKind,
+        ReviewResult,
         DemandCategory,
         DemandField,
         DemandStatus,

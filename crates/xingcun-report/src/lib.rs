@@ -29,4 +29,6 @@ pub enum RenderError {
     Docx(String),
     #[error("生成 PDF 文件失败：{0}")]
     Pdf(String),
+    #[error("生成 Excel 文件失败：{0}")]
+    Xlsx(String),
 }

@@ -139,6 +139,31 @@ pub async fn record(tx: &mut Transaction<'static, Any>, e: Entry<'_>) -> Result<
         .bind(hash)
         .execute(&mut **tx)
         .await?;
+    bump_versions(tx, vec![e.entity.to_string()]).await
+}
+
+/// Counts one more write of each kind of record in `entities` (a sign-in or sign-out changes no
+/// record and is not counted). The dashboard keeps a figure while none of the kinds it reads has
+/// moved (`dashboard::compute`).
+async fn bump_versions(
+    tx: &mut Transaction<'static, Any>,
+    entities: Vec<String>,
+) -> Result<(), sqlx::Error> {
+    let mut entities = entities;
+    entities.sort();
+    entities.dedup();
+    for entity in entities {
+        if entity == "session" {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO data_version (entity, seq) VALUES ($1, 1)
+             ON CONFLICT (entity) DO UPDATE SET seq = data_version.seq + 1",
+        )
+        .bind(entity)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 
@@ -211,7 +236,8 @@ pub async fn record_many(
         .bind(prev)
         .execute(&mut **tx)
         .await?;
-    Ok(())
+    let entities = entries.iter().map(|e| e.entity.to_string()).collect();
+    bump_versions(tx, entities).await
 }
 
 /// The outcome of checking the chain.

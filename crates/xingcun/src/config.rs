@@ -120,6 +120,19 @@ pub struct Config {
     )]
     pub upload_retention_hours: i64,
 
+    /// Largest attachment (a photo, a scanned document), in megabytes.
+    #[arg(
+        long,
+        env = "XINGCUN_ATTACHMENT_MAX_MB",
+        default_value_t = 10,
+        global = true
+    )]
+    pub attachment_max_mb: usize,
+
+    /// A directory for attachments' bytes; without it they are kept in the database.
+    #[arg(long, env = "XINGCUN_ATTACHMENTS_DIR", global = true)]
+    pub attachments_dir: Option<std::path::PathBuf>,
+
     /// The platform's address as villagers reach it (e.g. `https://xingcun.example.gov.cn`),
     /// for the QR code on a village's poster. Default: the address the request came in on.
     #[arg(long, env = "XINGCUN_PUBLIC_URL", global = true)]
@@ -192,6 +205,8 @@ impl Config {
             trust_forwarded_for: false,
             access_log_retention_days: 365,
             upload_retention_hours: 24,
+            attachment_max_mb: 10,
+            attachments_dir: None,
             public_url: None,
             public_filings_per_hour: 20,
             webhook_url: None,

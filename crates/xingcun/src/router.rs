@@ -55,6 +55,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/org-units/{code}"),
     ("GET", "/households"),
     ("GET", "/households/{id}"),
+    ("POST", "/households/{id}/reveal"),
     ("GET", "/people"),
     ("POST", "/people/search"),
     ("GET", "/people/{id}"),
@@ -125,10 +126,158 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/registry/business-households/new"),
     ("GET", "/registry/business-households/edit"),
     ("POST", "/registry/business-households/edit"),
+    ("GET", "/registry/practical-projects/new"),
+    ("POST", "/registry/practical-projects/new"),
+    ("GET", "/registry/practical-projects/edit"),
+    ("POST", "/registry/practical-projects/edit"),
+    ("GET", "/registry/rectifications/new"),
+    ("POST", "/registry/rectifications/new"),
+    ("GET", "/registry/rectifications/edit"),
+    ("POST", "/registry/rectifications/edit"),
+    ("GET", "/registry/rectification-problems/new"),
+    ("POST", "/registry/rectification-problems/new"),
+    ("GET", "/registry/rectification-problems/edit"),
+    ("POST", "/registry/rectification-problems/edit"),
+    ("GET", "/registry/honors/new"),
+    ("POST", "/registry/honors/new"),
+    ("GET", "/registry/honors/edit"),
+    ("POST", "/registry/honors/edit"),
+    ("GET", "/registry/honor-objections/new"),
+    ("POST", "/registry/honor-objections/new"),
+    ("GET", "/registry/honor-objections/edit"),
+    ("POST", "/registry/honor-objections/edit"),
+    ("GET", "/registry/model-sites/new"),
+    ("POST", "/registry/model-sites/new"),
+    ("GET", "/registry/model-sites/edit"),
+    ("POST", "/registry/model-sites/edit"),
+    ("GET", "/registry/assessments/new"),
+    ("POST", "/registry/assessments/new"),
+    ("GET", "/registry/assessments/edit"),
+    ("POST", "/registry/assessments/edit"),
+    ("GET", "/registry/assessment-scores/new"),
+    ("POST", "/registry/assessment-scores/new"),
+    ("GET", "/registry/assessment-scores/edit"),
+    ("POST", "/registry/assessment-scores/edit"),
+    ("GET", "/registry/branch-standards/new"),
+    ("POST", "/registry/branch-standards/new"),
+    ("GET", "/registry/branch-standards/edit"),
+    ("POST", "/registry/branch-standards/edit"),
+    ("GET", "/registry/standard-sections/new"),
+    ("POST", "/registry/standard-sections/new"),
+    ("GET", "/registry/standard-sections/edit"),
+    ("POST", "/registry/standard-sections/edit"),
+    ("GET", "/registry/standard-criteria/new"),
+    ("POST", "/registry/standard-criteria/new"),
+    ("GET", "/registry/standard-criteria/edit"),
+    ("POST", "/registry/standard-criteria/edit"),
+    ("GET", "/registry/contests/new"),
+    ("POST", "/registry/contests/new"),
+    ("GET", "/registry/contests/edit"),
+    ("POST", "/registry/contests/edit"),
+    ("GET", "/registry/contest-criteria/new"),
+    ("POST", "/registry/contest-criteria/new"),
+    ("GET", "/registry/contest-criteria/edit"),
+    ("POST", "/registry/contest-criteria/edit"),
+    ("GET", "/registry/contestants/new"),
+    ("POST", "/registry/contestants/new"),
+    ("GET", "/registry/contestants/edit"),
+    ("POST", "/registry/contestants/edit"),
+    ("GET", "/registry/contest-judges/new"),
+    ("POST", "/registry/contest-judges/new"),
+    ("GET", "/registry/contest-judges/edit"),
+    ("POST", "/registry/contest-judges/edit"),
     ("GET", "/registry/tourism-projects/new"),
     ("POST", "/registry/tourism-projects/new"),
     ("GET", "/registry/tourism-projects/edit"),
     ("POST", "/registry/tourism-projects/edit"),
+    ("GET", "/registry/canvass-rounds/new"),
+    ("POST", "/registry/canvass-rounds/new"),
+    ("GET", "/registry/canvass-rounds/edit"),
+    ("POST", "/registry/canvass-rounds/edit"),
+    ("GET", "/registry/disputes/new"),
+    ("POST", "/registry/disputes/new"),
+    ("GET", "/registry/disputes/edit"),
+    ("POST", "/registry/disputes/edit"),
+    ("GET", "/registry/dispute-parties/new"),
+    ("POST", "/registry/dispute-parties/new"),
+    ("GET", "/registry/dispute-parties/edit"),
+    ("POST", "/registry/dispute-parties/edit"),
+    ("GET", "/registry/mediation-sessions/new"),
+    ("POST", "/registry/mediation-sessions/new"),
+    ("GET", "/registry/mediation-sessions/edit"),
+    ("POST", "/registry/mediation-sessions/edit"),
+    ("GET", "/registry/agri-parks/new"),
+    ("POST", "/registry/agri-parks/new"),
+    ("GET", "/registry/agri-parks/edit"),
+    ("POST", "/registry/agri-parks/edit"),
+    ("GET", "/registry/tech-partnerships/new"),
+    ("POST", "/registry/tech-partnerships/new"),
+    ("GET", "/registry/tech-partnerships/edit"),
+    ("POST", "/registry/tech-partnerships/edit"),
+    ("GET", "/registry/brands/new"),
+    ("POST", "/registry/brands/new"),
+    ("GET", "/registry/brands/edit"),
+    ("POST", "/registry/brands/edit"),
+    ("GET", "/registry/geo-products/new"),
+    ("POST", "/registry/geo-products/new"),
+    ("GET", "/registry/geo-products/edit"),
+    ("POST", "/registry/geo-products/edit"),
+    ("GET", "/registry/geo-registrations/new"),
+    ("POST", "/registry/geo-registrations/new"),
+    ("GET", "/registry/geo-registrations/edit"),
+    ("POST", "/registry/geo-registrations/edit"),
+    ("GET", "/registry/law-outreach-events/new"),
+    ("POST", "/registry/law-outreach-events/new"),
+    ("GET", "/registry/law-outreach-events/edit"),
+    ("POST", "/registry/law-outreach-events/edit"),
+    ("GET", "/registry/civility-events/new"),
+    ("POST", "/registry/civility-events/new"),
+    ("GET", "/registry/civility-events/edit"),
+    ("POST", "/registry/civility-events/edit"),
+    ("GET", "/registry/study-sessions/new"),
+    ("POST", "/registry/study-sessions/new"),
+    ("GET", "/registry/study-sessions/edit"),
+    ("POST", "/registry/study-sessions/edit"),
+    ("GET", "/registry/supervision-findings/new"),
+    ("POST", "/registry/supervision-findings/new"),
+    ("GET", "/registry/supervision-findings/edit"),
+    ("POST", "/registry/supervision-findings/edit"),
+    ("GET", "/registry/exemplars/new"),
+    ("POST", "/registry/exemplars/new"),
+    ("GET", "/registry/exemplars/edit"),
+    ("POST", "/registry/exemplars/edit"),
+    ("GET", "/registry/degree-upgrades/new"),
+    ("POST", "/registry/degree-upgrades/new"),
+    ("GET", "/registry/degree-upgrades/edit"),
+    ("POST", "/registry/degree-upgrades/edit"),
+    ("GET", "/registry/reserve-talents/new"),
+    ("POST", "/registry/reserve-talents/new"),
+    ("GET", "/registry/reserve-talents/edit"),
+    ("POST", "/registry/reserve-talents/edit"),
+    ("GET", "/registry/trainings/new"),
+    ("POST", "/registry/trainings/new"),
+    ("GET", "/registry/trainings/edit"),
+    ("POST", "/registry/trainings/edit"),
+    ("GET", "/registry/training-attendances/new"),
+    ("POST", "/registry/training-attendances/new"),
+    ("GET", "/registry/training-attendances/edit"),
+    ("POST", "/registry/training-attendances/edit"),
+    ("GET", "/registry/practice-postings/new"),
+    ("POST", "/registry/practice-postings/new"),
+    ("GET", "/registry/practice-postings/edit"),
+    ("POST", "/registry/practice-postings/edit"),
+    ("GET", "/registry/advisors/new"),
+    ("POST", "/registry/advisors/new"),
+    ("GET", "/registry/advisors/edit"),
+    ("POST", "/registry/advisors/edit"),
+    ("GET", "/registry/advice/new"),
+    ("POST", "/registry/advice/new"),
+    ("GET", "/registry/advice/edit"),
+    ("POST", "/registry/advice/edit"),
+    ("GET", "/registry/secretary-reviews/new"),
+    ("POST", "/registry/secretary-reviews/new"),
+    ("GET", "/registry/secretary-reviews/edit"),
+    ("POST", "/registry/secretary-reviews/edit"),
     // Outreach: the lists (`outreach::records::LISTS`), the end action of each assignment,
     // coverage, 我的联系户 and alerts.
     ("GET", "/outreach/coverage"),
@@ -153,10 +302,14 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/my/households/{id}"),
     ("POST", "/my/households/{id}/visits"),
     ("GET", "/alerts"),
+    ("GET", "/attachments"),
+    ("POST", "/attachments"),
+    ("GET", "/attachments/{id}"),
+    ("POST", "/attachments/{id}/delete"),
     ("GET", "/imports"),
     ("POST", "/imports"),
     ("GET", "/imports/template"),
-    ("GET", "/imports/export"),
+    ("POST", "/imports/export"),
     ("POST", "/imports/{token}/confirm"),
     ("POST", "/imports/{token}/cancel"),
     ("GET", "/imports/{token}/marked"),
@@ -172,12 +325,52 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/branches/honors"),
     ("GET", "/branches/sites"),
     ("GET", "/branches/assessments"),
+    ("GET", "/branches/projects/{no}"),
+    ("POST", "/branches/projects/{no}/step"),
+    ("GET", "/branches/rectifications/{no}"),
+    ("POST", "/branches/rectifications/{no}/accept"),
+    ("GET", "/branches/honors/{no}"),
+    ("POST", "/branches/honors/{no}/step"),
+    ("POST", "/branches/honors/{no}/objections"),
+    ("GET", "/branches/roll"),
+    ("GET", "/branches/roll/{id}"),
+    ("GET", "/branches/assessments/{no}"),
+    ("GET", "/branches/standards"),
+    ("GET", "/branches/due"),
+    ("GET", "/branches/contests"),
+    ("GET", "/branches/contests/{no}"),
+    ("POST", "/branches/contests/{no}/step"),
+    ("POST", "/branches/contests/{no}/scores"),
     ("GET", "/industry/businesses"),
     ("GET", "/industry/tourism"),
+    ("GET", "/industry/parks"),
+    ("GET", "/industry/partnerships"),
+    ("GET", "/industry/brands"),
+    ("GET", "/industry/geo-products"),
+    ("GET", "/industry/geo-registrations"),
+    ("GET", "/events/law-outreach"),
+    ("GET", "/events/civility"),
+    ("GET", "/conduct/study-sessions"),
+    ("GET", "/conduct/findings"),
+    ("GET", "/conduct/exemplars"),
+    ("GET", "/conduct/exemplars/{id}"),
+    ("GET", "/governance/disputes"),
+    ("GET", "/governance/rounds"),
+    ("GET", "/governance/disputes/{id}"),
+    ("GET", "/governance/disputes/{id}/agreement"),
+    ("POST", "/governance/disputes/{id}/agreement"),
     ("GET", "/talent/committees"),
     ("GET", "/talent/succession"),
     ("GET", "/talent/degree-upgrades"),
     ("GET", "/talent/reserve"),
+    ("GET", "/talent/reserve/{id}"),
+    ("POST", "/talent/reserve/{id}/appoint"),
+    ("GET", "/talent/trainings"),
+    ("GET", "/talent/trainings/{no}"),
+    ("GET", "/talent/practice"),
+    ("GET", "/talent/advisors"),
+    ("GET", "/talent/advice"),
+    ("GET", "/talent/reviews"),
     ("GET", "/admin/deadlines"),
     ("POST", "/admin/deadlines"),
     ("GET", "/v/{code}"),
@@ -261,8 +454,11 @@ pub fn route_access(method: &str, path: &str) -> Option<Access> {
             | "/party-orgs" | "/party-orgs/{id}" | "/party-members" | "/cadres" | "/imports"
             | "/imports/template",
         ) => Needs(ReadData),
+        // Attachments: the handlers look the record up within the user's scope.
+        ("GET", "/attachments" | "/attachments/{id}") => Needs(ReadData),
+        ("POST", "/attachments" | "/attachments/{id}/delete") => Needs(WriteData),
         // The export holds whole ID and phone numbers.
-        ("GET", "/imports/export") => Needs(SeePersonalData),
+        ("POST", "/imports/export") => Needs(SeePersonalData),
         ("POST", "/people/search") => Needs(ReadData),
         (
             "GET",
@@ -277,7 +473,10 @@ pub fn route_access(method: &str, path: &str) -> Option<Access> {
             | "/api/v1/cadres"
             | "/api/v1/indicators",
         ) => Needs(ReadData),
-        ("POST", "/people/{id}/reveal" | "/api/v1/people/{id}/reveal") => Needs(SeePersonalData),
+        (
+            "POST",
+            "/people/{id}/reveal" | "/api/v1/people/{id}/reveal" | "/households/{id}/reveal",
+        ) => Needs(SeePersonalData),
         ("GET" | "POST", p)
             if p.starts_with("/registry/") && (p.ends_with("/new") || p.ends_with("/edit")) =>
         {
@@ -307,14 +506,51 @@ pub fn route_access(method: &str, path: &str) -> Option<Access> {
         }
         ("GET", p) if p.starts_with("/outreach/") => Needs(ReadData),
         ("GET", p) if p.starts_with("/branches/") => Needs(ReadData),
+        // Branch-work steps write through the import, scoped; a contest's scores are entered
+        // by its judges (the handler checks the account is one of them).
+        (
+            "POST",
+            "/branches/projects/{no}/step"
+            | "/branches/rectifications/{no}/accept"
+            | "/branches/honors/{no}/step"
+            | "/branches/honors/{no}/objections"
+            | "/branches/contests/{no}/step",
+        ) => Needs(WriteData),
+        ("POST", "/branches/contests/{no}/scores") => Needs(ReadData),
         ("GET", "/industry/businesses" | "/industry/tourism") => Needs(ReadData),
+        // The simpler registries (industry/more.rs, events/, conduct/): reading.
+        ("GET", p)
+            if p.starts_with("/industry/")
+                || p.starts_with("/events/")
+                || p.starts_with("/conduct/") =>
+        {
+            Needs(ReadData)
+        }
+        // Disputes: reading; printing the agreement with whole numbers takes SeePersonalData.
+        (
+            "GET",
+            "/governance/disputes"
+            | "/governance/rounds"
+            | "/governance/disputes/{id}"
+            | "/governance/disputes/{id}/agreement",
+        ) => Needs(ReadData),
+        ("POST", "/governance/disputes/{id}/agreement") => Needs(SeePersonalData),
         (
             "GET",
             "/talent/committees"
             | "/talent/succession"
             | "/talent/degree-upgrades"
-            | "/talent/reserve",
+            | "/talent/reserve"
+            | "/talent/reserve/{id}"
+            | "/talent/trainings"
+            | "/talent/trainings/{no}"
+            | "/talent/practice"
+            | "/talent/advisors"
+            | "/talent/advice"
+            | "/talent/reviews",
         ) => Needs(ReadData),
+        // Appointing from the pool writes a post and closes the entry (through the import).
+        ("POST", "/talent/reserve/{id}/appoint") => Needs(WriteData),
         ("GET", "/my/households" | "/my/households/{id}")
         | ("POST", "/my/households/{id}/visits") => Needs(LogVisits),
         ("GET" | "POST", "/v/{code}/phones") => Needs(WriteData),
@@ -381,6 +617,10 @@ pub fn router(state: AppState) -> Router {
         .route("/org-units/{code}", get(org::show_org_unit))
         .route("/households", get(household_pages::list_households))
         .route("/households/{id}", get(household_pages::show_household))
+        .route(
+            "/households/{id}/reveal",
+            post(household_pages::reveal_household_phone),
+        )
         .route("/people", get(people_pages::list_people))
         .route("/people/search", post(people_pages::search_people))
         .route("/people/{id}", get(people_pages::show_person))
@@ -408,6 +648,15 @@ pub fn router(state: AppState) -> Router {
             get(registry_forms::edit_record_page).post(registry_forms::update_record),
         )
         .route(
+            "/attachments",
+            get(crate::attachments::pages::show).post(crate::attachments::pages::upload),
+        )
+        .route("/attachments/{id}", get(crate::attachments::pages::file))
+        .route(
+            "/attachments/{id}/delete",
+            post(crate::attachments::pages::delete),
+        )
+        .route(
             "/imports",
             get(workbook::show_imports).post(workbook::upload_workbook),
         )
@@ -430,7 +679,8 @@ pub fn router(state: AppState) -> Router {
             "/branches/assessments",
             get(crate::branches::pages::list_assessments),
         )
-        .route("/imports/export", get(workbook::export_workbook))
+        .merge(crate::branches::routes())
+        .route("/imports/export", post(workbook::export_workbook))
         .route("/imports/{token}/confirm", post(workbook::confirm_import))
         .route("/imports/{token}/cancel", post(workbook::cancel_import))
         .route(
@@ -443,8 +693,60 @@ pub fn router(state: AppState) -> Router {
             get(crate::industry::pages::list_businesses),
         )
         .route(
+            "/governance/disputes",
+            get(crate::governance::disputes_pages::list_disputes),
+        )
+        .route(
+            "/governance/rounds",
+            get(crate::governance::disputes_pages::list_rounds),
+        )
+        .route(
+            "/governance/disputes/{id}",
+            get(crate::governance::disputes_pages::show_dispute),
+        )
+        .route(
+            "/governance/disputes/{id}/agreement",
+            get(crate::governance::disputes_pages::show_agreement)
+                .post(crate::governance::disputes_pages::reveal_agreement),
+        )
+        .route(
             "/industry/tourism",
             get(crate::industry::pages::list_tourism),
+        )
+        .route("/industry/parks", get(crate::industry::more::list_parks))
+        .route(
+            "/industry/partnerships",
+            get(crate::industry::more::list_partnerships),
+        )
+        .route("/industry/brands", get(crate::industry::more::list_brands))
+        .route(
+            "/industry/geo-products",
+            get(crate::industry::more::list_geo_products),
+        )
+        .route(
+            "/industry/geo-registrations",
+            get(crate::industry::more::list_geo_registrations),
+        )
+        .route(
+            "/events/law-outreach",
+            get(crate::events::pages::list_law_outreach),
+        )
+        .route("/events/civility", get(crate::events::pages::list_civility))
+        .route(
+            "/conduct/study-sessions",
+            get(crate::conduct::pages::list_study_sessions),
+        )
+        .route(
+            "/conduct/findings",
+            get(crate::conduct::pages::list_findings),
+        )
+        .route(
+            "/conduct/exemplars",
+            get(crate::conduct::pages::list_exemplars),
+        )
+        .route(
+            "/conduct/exemplars/{id}",
+            get(crate::conduct::pages::show_exemplar),
         )
         .route(
             "/talent/committees",
@@ -459,6 +761,26 @@ pub fn router(state: AppState) -> Router {
             get(crate::talent::pages::list_degree_upgrades),
         )
         .route("/talent/reserve", get(crate::talent::pages::list_reserve))
+        .route(
+            "/talent/reserve/{id}",
+            get(crate::talent::appoint::show_reserve),
+        )
+        .route(
+            "/talent/reserve/{id}/appoint",
+            post(crate::talent::appoint::appoint),
+        )
+        .route(
+            "/talent/trainings",
+            get(crate::talent::lists::list_trainings),
+        )
+        .route(
+            "/talent/trainings/{no}",
+            get(crate::talent::lists::show_training),
+        )
+        .route("/talent/practice", get(crate::talent::lists::list_practice))
+        .route("/talent/advisors", get(crate::talent::lists::list_advisors))
+        .route("/talent/advice", get(crate::talent::lists::list_advice))
+        .route("/talent/reviews", get(crate::talent::lists::list_reviews))
         .route(
             "/demands/new",
             get(demands::new_demand_page).post(demands::create_demand),

@@ -7,14 +7,43 @@
 //! indicators (`indicators/branches.rs`). This module holds the lists (pages.rs) and the alert
 //! for rectification problems past their deadline.
 
+pub mod contests;
 pub mod pages;
+pub mod records;
 
+use axum::Router;
+use axum::routing::{get, post};
 use chrono::NaiveDate;
 use sqlx::{AnyPool, Row};
+
+use crate::app::AppState;
 
 use crate::error::AppResult;
 use crate::outreach::alerts::{Alert, Severity};
 use crate::scope::Scope;
+
+/// The record pages and steps (listed in `router::ROUTES`).
+pub fn routes() -> Router<AppState> {
+    use contests as c;
+    use records as r;
+    Router::new()
+        .route("/branches/projects/{no}", get(r::show_project))
+        .route("/branches/projects/{no}/step", post(r::step_project))
+        .route("/branches/rectifications/{no}", get(r::show_case))
+        .route("/branches/rectifications/{no}/accept", post(r::accept_case))
+        .route("/branches/honors/{no}", get(r::show_honor))
+        .route("/branches/honors/{no}/step", post(r::step_honor))
+        .route("/branches/honors/{no}/objections", post(r::save_objection))
+        .route("/branches/roll", get(r::show_roll))
+        .route("/branches/roll/{id}", get(r::show_person_roll))
+        .route("/branches/assessments/{no}", get(r::show_assessment))
+        .route("/branches/standards", get(r::show_standards))
+        .route("/branches/due", get(r::show_due))
+        .route("/branches/contests", get(pages::list_contests))
+        .route("/branches/contests/{no}", get(c::show_contest))
+        .route("/branches/contests/{no}/step", post(c::step_contest))
+        .route("/branches/contests/{no}/scores", post(c::save_scores))
+}
 
 /// 预警: problems of open rectification cases in scope, unsolved past their 整改时限.
 pub async fn overdue_problems(

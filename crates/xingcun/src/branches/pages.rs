@@ -10,7 +10,9 @@ use minijinja::context;
 use serde::Deserialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use xingcun_domain::enums::{AssessmentResult, HonorKind, HonorStatus, ProjectStatus};
+use xingcun_domain::enums::{
+    AssessmentResult, ContestStatus, HonorKind, HonorStatus, ProjectStatus,
+};
 
 use crate::accounts::{CurrentUser, Permission};
 use crate::app::AppState;
@@ -47,6 +49,15 @@ fn o(r: &AnyRow, i: usize) -> Result<Cell, sqlx::Error> {
     Ok(Cell::opt(r.try_get(i)?))
 }
 
+/// The record's number, linking to its page under `base`.
+fn linked(r: &AnyRow, i: usize, base: &str) -> Result<Cell, sqlx::Error> {
+    let no: String = r.try_get(i)?;
+    Ok(Cell::link(
+        no.clone(),
+        format!("{base}/{}", crate::web::urlencode(&no)),
+    ))
+}
+
 fn word(code: String, label: Option<&'static str>) -> Cell {
     Cell::text(label.map_or(code, str::to_string))
 }
@@ -79,7 +90,7 @@ pub static PROJECTS: ListKind = ListKind {
         let status: String = r.try_get(5)?;
         let label = ProjectStatus::from_code(&status).map(ProjectStatus::label);
         Ok(vec![
-            t(r, 0)?,
+            linked(r, 0, "/branches/projects")?,
             t(r, 1)?,
             t(r, 2)?,
             o(r, 3)?,
@@ -120,7 +131,7 @@ pub static RECTIFICATIONS: ListKind = ListKind {
     order: "t.case_no",
     cells: |r| {
         Ok(vec![
-            t(r, 0)?,
+            linked(r, 0, "/branches/rectifications")?,
             t(r, 1)?,
             t(r, 2)?,
             t(r, 3)?,
@@ -213,7 +224,7 @@ pub static HONORS: ListKind = ListKind {
             _ => Cell::Empty,
         };
         Ok(vec![
-            t(r, 0)?,
+            linked(r, 0, "/branches/honors")?,
             word(kind, kind_label),
             t(r, 2)?,
             t(r, 3)?,
@@ -276,13 +287,52 @@ pub static ASSESSMENTS: ListKind = ListKind {
         let result: String = r.try_get(4)?;
         let label = AssessmentResult::from_code(&result).map(AssessmentResult::label);
         Ok(vec![
-            t(r, 0)?,
+            linked(r, 0, "/branches/assessments")?,
             t(r, 1)?,
             t(r, 2)?,
             t(r, 3)?,
             word(result, label),
             o(r, 5)?,
             o(r, 6)?,
+        ])
+    },
+};
+
+pub static CONTESTS: ListKind = ListKind {
+    path: "/branches/contests",
+    title: "擂台赛",
+    columns: &[
+        "赛事编号",
+        "名称",
+        "比赛日期",
+        "主办单位",
+        "选手数",
+        "评委数",
+        "状态",
+    ],
+    select: "t.contest_no, t.title, t.held_on, o.name,
+             (SELECT COUNT(*) FROM contestant c WHERE c.contest_id = t.id),
+             (SELECT COUNT(*) FROM contest_judge j WHERE j.contest_id = t.id), t.status",
+    from: "contest t JOIN org_unit o ON o.code = t.org_code",
+    org: "t.org_code",
+    text: &["t.contest_no", "t.title"],
+    states: &[
+        ("draft", "筹备", "t.status = 'draft'"),
+        ("scoring", "评分中", "t.status = 'scoring'"),
+        ("published", "已公布", "t.status = 'published'"),
+    ],
+    order: "t.held_on DESC, t.contest_no",
+    cells: |r| {
+        let status: String = r.try_get(6)?;
+        let label = ContestStatus::from_code(&status).map(ContestStatus::label);
+        Ok(vec![
+            linked(r, 0, "/branches/contests")?,
+            t(r, 1)?,
+            t(r, 2)?,
+            t(r, 3)?,
+            Cell::Int(r.try_get(4)?),
+            Cell::Int(r.try_get(5)?),
+            word(status, label),
         ])
     },
 };
@@ -295,6 +345,7 @@ pub static LISTS: &[&ListKind] = &[
     &HONORS,
     &SITES,
     &ASSESSMENTS,
+    &CONTESTS,
 ];
 
 /// The filters of a list.
@@ -380,6 +431,10 @@ async fn list(
             table.push((k.cells)(&r)?);
         }
     }
+    // Demonstration sites keep photos (the other records' pages link to theirs).
+    if k.path == "/branches/sites" && !export {
+        table = table.with_attachment_links("site");
+    }
     if export {
         return Ok(xlsx_download(
             table.to_xlsx(k.title)?,
@@ -417,10 +472,38 @@ async fn list(
         filters,
         table,
         pagination,
-        new_href: None,
+        new_href: new_href(k, &user),
         export: true,
     };
-    Ok(render(&state, &ctx, "pages/list.html", context! { view => view })?.into_response())
+    let (extra_link, extra_label) = match k.path {
+        "/branches/assessments" => (Some("/branches/due"), "应复评名单"),
+        "/branches/honors" => (Some("/branches/roll"), "光荣榜"),
+        _ => (None, ""),
+    };
+    Ok(render(
+        &state,
+        &ctx,
+        "pages/list.html",
+        context! { view => view, extra_link => extra_link, extra_label => extra_label },
+    )?
+    .into_response())
+}
+
+/// The create form of a list's records, for users who may write.
+fn new_href(k: &ListKind, user: &CurrentUser) -> Option<String> {
+    use crate::workbook::sheets::SheetId;
+    let id = match k.path {
+        "/branches/projects" => SheetId::PracticalProjects,
+        "/branches/rectifications" => SheetId::Rectifications,
+        "/branches/problems" => SheetId::RectificationProblems,
+        "/branches/honors" => SheetId::Honors,
+        "/branches/sites" => SheetId::ModelSites,
+        "/branches/assessments" => SheetId::Assessments,
+        "/branches/contests" => SheetId::Contests,
+        _ => return None,
+    };
+    user.can(Permission::WriteData)
+        .then(|| crate::registry::forms::form_of(id).new_href())
 }
 
 /// `GET /branches/projects`.
@@ -481,4 +564,14 @@ pub async fn list_sites(
     Query(p): Query<ListParams>,
 ) -> AppResult<Response> {
     list(&SITES, s, ctx, user, p).await
+}
+
+/// `GET /branches/contests`.
+pub async fn list_contests(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
+    list(&CONTESTS, s, ctx, user, p).await
 }

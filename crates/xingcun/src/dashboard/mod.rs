@@ -119,6 +119,8 @@ pub struct Data {
     pub months: Vec<Dates>,
     pub children: Vec<Child>,
     pub rows: Vec<Row>,
+    /// How many indicators were computed afresh (the others came from the row cache).
+    pub computed: usize,
 }
 
 /// Orders a ranking: value descending, no value last, then code ascending.
@@ -147,6 +149,33 @@ enum Slot {
 
 /// Computes the dashboard of `unit` for `dates` (D = T), every figure from the engine.
 pub async fn compute(pool: &AnyPool, unit: &OrgUnit, dates: &Dates) -> AppResult<Data> {
+    compute_with(pool, None, unit, dates).await
+}
+
+/// As [`compute`], but an indicator whose rows were computed for the same unit, dates and
+/// child units while none of the kinds of record it reads has been written since (see
+/// [`reads`]) is taken from the row cache of `database`; [`Data::computed`] says how many were
+/// computed afresh. After a villager files a demand, only the demand figures are computed again.
+pub async fn compute_cached(
+    database: &str,
+    pool: &AnyPool,
+    unit: &OrgUnit,
+    dates: &Dates,
+) -> AppResult<Data> {
+    compute_with(pool, Some(database), unit, dates).await
+}
+
+async fn compute_with(
+    pool: &AnyPool,
+    database: Option<&str>,
+    unit: &OrgUnit,
+    dates: &Dates,
+) -> AppResult<Data> {
+    // Read before computing: a row is labelled with the versions it was computed at or after.
+    let versions = match database {
+        Some(_) => entity_versions(pool).await?,
+        None => Vec::new(),
+    };
     let dates = Dates {
         as_of: dates.to,
         ..*dates
@@ -168,8 +197,35 @@ pub async fn compute(pool: &AnyPool, unit: &OrgUnit, dates: &Dates) -> AppResult
         })
         .collect();
 
+    let child_codes: Vec<&str> = children.iter().map(|c| c.code.as_str()).collect();
+    let row_key = |ind: &Indicator, db: &str| {
+        format!(
+            "{db}|{}|{}|{}|{}|{}",
+            unit.code,
+            dates.from,
+            dates.to,
+            ind.key,
+            child_codes.join(",")
+        )
+    };
+    let mut cached_rows: Vec<Option<Row>> = vec![None; INDICATORS.len()];
+    if let Some(db) = database {
+        let rows = ROWS.lock().unwrap_or_else(|e| e.into_inner());
+        for (i, ind) in INDICATORS.iter().enumerate() {
+            let stamp = stamp(ind, &versions);
+            cached_rows[i] = rows
+                .get(&row_key(ind, db))
+                .filter(|(s, _)| *s == stamp)
+                .map(|(_, r)| r.clone());
+        }
+    }
+    let computed = cached_rows.iter().filter(|r| r.is_none()).count();
+
     let mut jobs: JoinSet<AppResult<(usize, Slot, Figure)>> = JoinSet::new();
     for (i, ind) in INDICATORS.iter().enumerate() {
+        if cached_rows[i].is_some() {
+            continue;
+        }
         let mut asks = vec![
             (Slot::Current, unit.scope(), dates),
             (Slot::Previous, unit.scope(), prev),
@@ -216,8 +272,23 @@ pub async fn compute(pool: &AnyPool, unit: &OrgUnit, dates: &Dates) -> AppResult
             Slot::Child(c) => row.ranking.push((c, f)),
         }
     }
-    for row in &mut rows {
-        row.ranking = rank(&children, std::mem::take(&mut row.ranking));
+    for (i, row) in rows.iter_mut().enumerate() {
+        match cached_rows[i].take() {
+            Some(hit) => *row = hit,
+            None => row.ranking = rank(&children, std::mem::take(&mut row.ranking)),
+        }
+    }
+    if let Some(db) = database {
+        let mut cache = ROWS.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() + rows.len() > ROW_CAPACITY {
+            cache.clear();
+        }
+        for row in &rows {
+            cache.insert(
+                row_key(row.ind, db),
+                (stamp(row.ind, &versions), row.clone()),
+            );
+        }
     }
     Ok(Data {
         unit: unit.clone(),
@@ -226,7 +297,114 @@ pub async fn compute(pool: &AnyPool, unit: &OrgUnit, dates: &Dates) -> AppResult
         months,
         children,
         rows,
+        computed,
     })
+}
+
+// ---- which writes change which figures -------------------------------------------------------
+
+/// The rows of dashboards computed, by (database, unit, F, T, key, child units), with the
+/// [`stamp`] of the versions they were computed at.
+static ROWS: std::sync::LazyLock<Mutex<std::collections::HashMap<String, (u64, Row)>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Rows kept at most (a row is an indicator's figures for one dashboard).
+const ROW_CAPACITY: usize = 20_000;
+
+/// How many times each kind of record has been written (`data_version`, kept by the audit
+/// trail in the transaction of each write).
+pub async fn entity_versions(pool: &AnyPool) -> AppResult<Vec<(String, i64)>> {
+    let rows = sqlx::query("SELECT entity, seq FROM data_version ORDER BY entity")
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((sqlx::Row::try_get(r, 0)?, sqlx::Row::try_get(r, 1)?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+/// [`reads`] of every indicator, by its place in [`INDICATORS`], worked out once.
+fn all_reads() -> &'static [Vec<String>] {
+    static READS: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
+    READS.get_or_init(|| INDICATORS.iter().map(reads).collect())
+}
+
+/// The versions of the kinds of record `ind` reads, folded into one number.
+fn stamp(ind: &Indicator, versions: &[(String, i64)]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let tables = INDICATORS
+        .iter()
+        .position(|i| std::ptr::eq(i, ind))
+        .map_or_else(|| reads(ind), |n| all_reads()[n].clone());
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for (entity, seq) in versions {
+        if affects(entity, &tables) {
+            (entity, seq).hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// Every table named after `FROM` or `JOIN` in `sql` (lower case, each once).
+pub fn tables_in(sql: &str) -> Vec<String> {
+    let words: Vec<&str> = sql
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '('))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for pair in words.windows(2) {
+        let (kw, name) = (pair[0], pair[1]);
+        if (kw.eq_ignore_ascii_case("from") || kw.eq_ignore_ascii_case("join"))
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        {
+            let name = name.to_ascii_lowercase();
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// The tables an indicator's figure reads: those of its populations' SQL, and `person` for a
+/// mean age (read by [`crate::indicators::ages`]); the org tree always, for the child units.
+pub fn reads(ind: &Indicator) -> Vec<String> {
+    let mut tables: Vec<String> = ind
+        .populations()
+        .iter()
+        .flat_map(|p| tables_in(p.sql))
+        .collect();
+    if matches!(ind.measure, crate::indicators::Measure::MeanAge(_)) {
+        tables.push("person".into());
+    }
+    tables.push("org_unit".into());
+    tables.sort();
+    tables.dedup();
+    tables
+}
+
+/// Kinds of record whose writes never change a figure.
+const NOT_COUNTED: &[&str] = &["user", "report_template", "attachment", "work_phone"];
+
+/// Whether a write of `entity` (an audit entity: the kind of record, named as its main table)
+/// can change a figure that reads `tables`. A kind is related to a table when one's name is the
+/// other's or begins with it and `_` (a demand's steps are written with the demand:
+/// `demand_event`). A kind related to no table any indicator reads, and not known to change no
+/// figure, is taken to change every figure: an unforeseen kind of write costs time, never a
+/// stale figure.
+pub fn affects(entity: &str, tables: &[String]) -> bool {
+    if NOT_COUNTED.contains(&entity) {
+        return false;
+    }
+    let related = |t: &str| {
+        t == entity
+            || t.strip_prefix(entity).is_some_and(|r| r.starts_with('_'))
+            || entity.strip_prefix(t).is_some_and(|r| r.starts_with('_'))
+    };
+    if tables.iter().any(|t| related(t)) {
+        return true;
+    }
+    !all_reads().iter().flatten().any(|t| related(t))
 }
 
 // ---- the cache ------------------------------------------------------------------------------
@@ -369,6 +547,70 @@ mod tests {
         assert_eq!(long.len(), MAX_MONTHS);
         assert_eq!(long.last().unwrap().to, d("2026-12-31"));
         assert_eq!(long[0].from, d("2025-01-01"));
+    }
+
+    #[test]
+    fn the_tables_a_figure_reads_come_from_its_sql() {
+        assert_eq!(
+            tables_in(
+                "SELECT h.id FROM household h LEFT JOIN (SELECT l.id FROM household_link l
+                 JOIN person p ON p.id = l.person_id) ll ON ll.household_id = h.id
+                 WHERE EXISTS (SELECT 1 FROM Party_Member m)"
+            ),
+            ["household", "household_link", "person", "party_member"]
+        );
+        let coverage = crate::indicators::find("outreach.household_link_coverage").unwrap();
+        let t = reads(coverage);
+        for want in [
+            "household",
+            "household_link",
+            "person",
+            "party_member",
+            "org_unit",
+        ] {
+            assert!(t.iter().any(|x| x == want), "{want} in {t:?}");
+        }
+        // Every indicator reads some record, and only tables the migrations create: a name
+        // read wrongly from the SQL would leave its figure stale.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite");
+        let mut schema = String::new();
+        for f in std::fs::read_dir(dir).unwrap() {
+            schema += &std::fs::read_to_string(f.unwrap().path()).unwrap();
+        }
+        for ind in INDICATORS {
+            let t = reads(ind);
+            assert!(t.len() > 1, "{} reads {t:?}", ind.key);
+            for table in &t {
+                assert!(
+                    schema.contains(&format!("CREATE TABLE {table} (")),
+                    "{} reads {table}, which no migration creates",
+                    ind.key
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_write_changes_the_figures_that_read_its_kind_of_record_and_unknown_kinds_change_all() {
+        let t = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let demands = t(&["demand", "org_unit"]);
+        let links = t(&[
+            "household",
+            "household_link",
+            "org_unit",
+            "party_member",
+            "person",
+        ]);
+        assert!(affects("demand", &demands));
+        // A demand's steps are written with it.
+        assert!(affects("demand_event", &demands));
+        assert!(!affects("demand", &links));
+        assert!(affects("household_link", &links));
+        assert!(!affects("visit", &links));
+        // An account or a report template changes no figure.
+        assert!(!affects("user", &links) && !affects("report_template", &demands));
+        // A kind of record no indicator reads is taken to change everything.
+        assert!(affects("something_new", &demands) && affects("something_new", &links));
     }
 
     #[test]

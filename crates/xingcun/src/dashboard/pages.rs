@@ -18,8 +18,8 @@ use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::indicators::dates::DateParams;
 use crate::indicators::{Dates, Figure, Indicator, Line, Timing};
+use crate::org::OrgUnit;
 use crate::org::pages::xlsx_download;
-use crate::org::{OrgFilter, OrgUnit};
 use crate::scope::Scope;
 use crate::web::list::{Crumb, Filter, query_of};
 use crate::web::{Ctx, render};
@@ -439,7 +439,7 @@ pub async fn board(
     let pool = &state.db().pool;
     let key = format!("dashboard|{}|{}|{}", unit.code, dates.from, dates.to);
     cached(&state.config().database_url, pool, key, || async {
-        let data = super::compute(pool, unit, dates).await?;
+        let data = super::compute_cached(&state.config().database_url, pool, unit, dates).await?;
         let summary = summary(pool, &unit.code, &unit.scope(), dates.to).await?;
         let view = view(&data, summary);
         Ok(Board { data, view })
@@ -454,17 +454,8 @@ async fn org_options(
 ) -> AppResult<std::sync::Arc<Vec<(String, String)>>> {
     let pool = &state.db().pool;
     let key = format!("dashboard-orgs|{}", scope.prefix());
-    cached(&state.config().database_url, pool, key, || async {
-        let units = crate::org::list(pool, scope, &OrgFilter::default(), 0, 100_000).await?;
-        let top = units.iter().map(|u| u.kind().level()).min().unwrap_or(0);
-        Ok(units
-            .iter()
-            .filter(|u| u.kind().level() <= 2)
-            .map(|u| {
-                let indent = "　".repeat(usize::from(u.kind().level().saturating_sub(top)));
-                (u.code.clone(), format!("{indent}{}", u.name))
-            })
-            .collect())
+    cached(&state.config().database_url, pool, key, || {
+        crate::org::options(pool, scope, false)
     })
     .await
 }

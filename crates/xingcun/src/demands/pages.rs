@@ -359,6 +359,18 @@ pub(crate) async fn parse_form(
     form: &DemandForm,
     channel: Channel,
 ) -> Result<NewDemand, std::collections::BTreeMap<&'static str, String>> {
+    parse_form_at(state, scope, form, channel, None).await
+}
+
+/// As [`parse_form`]; `known` is a unit the caller has already read (a village's public page),
+/// used instead of reading it again when the form names it.
+pub(crate) async fn parse_form_at(
+    state: &AppState,
+    scope: &crate::scope::Scope,
+    form: &DemandForm,
+    channel: Channel,
+    known: Option<&crate::org::OrgUnit>,
+) -> Result<NewDemand, std::collections::BTreeMap<&'static str, String>> {
     let mut errors = std::collections::BTreeMap::new();
     let pool = &state.db().pool;
     let org = nonempty(&form.org).map(str::to_string);
@@ -367,6 +379,9 @@ pub(crate) async fn parse_form(
             errors.insert("org", "请选择诉求所属的村(社区)或网格".to_string());
             None
         }
+        Some(code) if known.is_some_and(|k| &k.code == code && scope.contains(code)) => known
+            .cloned()
+            .filter(|u| u.kind().is_village() || u.kind() == OrgKind::Grid),
         Some(code) => match crate::org::find(pool, scope, code).await {
             Ok(Some(u)) if u.kind().is_village() || u.kind() == OrgKind::Grid => Some(u),
             Ok(Some(_)) => {

@@ -14,7 +14,7 @@ use sqlx::{AnyPool, Row};
 use xingcun_domain::enums::{DemandCategory, DemandField, DemandStatus, Outcome, Satisfaction};
 
 use super::Channel;
-use super::pages::{DemandForm, parse_form};
+use super::pages::{DemandForm, parse_form_at};
 use crate::app::AppState;
 use crate::audit::Actor;
 use crate::dates;
@@ -369,7 +369,7 @@ pub async fn file_public_demand(
         contact_name: f.contact_name.clone(),
         contact_phone: f.contact_phone.clone(),
     };
-    match parse_form(&state, &unit.scope(), &form, Channel::Public).await {
+    match parse_form_at(&state, &unit.scope(), &form, Channel::Public, Some(&unit)).await {
         Ok(new) => {
             let actor = Actor {
                 user_id: None,

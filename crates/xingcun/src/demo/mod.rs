@@ -1,9 +1,13 @@
 //! The demo district (`shared/spec/demo-district.md`): a fictional district, code 990101000000,
 //! generated deterministically for a generation date G, through the platform's own domain code.
 
+pub mod branches;
+pub mod disputes;
 pub mod industry;
+pub mod more;
 mod names;
 pub mod registry;
+pub mod talent;
 
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -257,6 +261,12 @@ pub async fn build_registry(
         .collect();
     let mut sheets = registry::generate(&villages, &townships, date);
     sheets.extend(industry::generate(&villages, date));
+    let more = more::generate(&villages, &sheets, date);
+    sheets.extend(more);
+    let disputes = disputes::generate(&villages, &townships, &sheets, date);
+    sheets.extend(disputes);
+    let branch_work = branches::generate(&sheets, date);
+    sheets.extend(branch_work);
     let opts = crate::workbook::ImportOptions {
         dry_run: false,
         within: None,

@@ -465,7 +465,24 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
                 }
                 i += 1;
             }
+            // Advisors come from the village's older people: party members first.
+            let mut elders: Vec<String> = party_people
+                .iter()
+                .filter(|&&pi| village_people[pi].1 >= 60 && !cadre_rows.contains(&pi))
+                .map(|&pi| village_people[pi].0.clone())
+                .collect();
+            for (pi, p) in village_people.iter().enumerate() {
+                if elders.len() >= 2 {
+                    break;
+                }
+                if p.1 >= 62 && !cadre_rows.contains(&pi) && !elders.contains(&p.0) {
+                    elders.push(p.0.clone());
+                }
+            }
+            elders.truncate(2);
             talent_pool.push(TalentVillage {
+                township: v.township,
+                elders,
                 code: v.code.clone(),
                 cadres: cadre_rows
                     .iter()
@@ -533,6 +550,7 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
     let visits = visit_rows(&visit_pool, date);
     let demands = demand_rows(&visit_pool, date);
     let (upgrades, reserve) = talent_rows(&talent_pool, date);
+    let pipeline = super::talent::generate(&talent_pool, &reserve, townships, date);
     let branch_sheets = branch_rows(villages, &talent_pool, date);
     vec![
         households.finish(),
@@ -552,6 +570,7 @@ pub fn generate(villages: &[Village], townships: &[String], date: NaiveDate) -> 
         reserve,
     ]
     .into_iter()
+    .chain(pipeline)
     .chain(branch_sheets)
     .collect()
 }
@@ -790,10 +809,17 @@ pub const DEGREE_UPGRADES: usize = 57;
 /// Reserve talents: two in each of the first 53 villages, one in the others (123 for 70).
 pub const RESERVE_TALENTS: usize = 123;
 
-struct TalentVillage {
-    code: String,
-    cadres: Vec<String>,
-    young: Vec<String>,
+/// A village as the cadre-pipeline parts of the demo see it.
+pub(super) struct TalentVillage {
+    pub(super) code: String,
+    /// The village's place among the townships.
+    pub(super) township: usize,
+    /// The village cadres, the secretary first.
+    pub(super) cadres: Vec<String>,
+    /// Young adults who hold no post (the reserve pool's candidates).
+    pub(super) young: Vec<String>,
+    /// Up to two older people (party members first), the village's advisors.
+    pub(super) elders: Vec<String>,
 }
 
 const SCHOOLS: [&str; 3] = [

@@ -23,10 +23,14 @@
 pub mod api;
 pub mod branches;
 pub mod command;
+pub mod conduct;
 pub mod dates;
 pub mod demands;
 pub mod drill;
+pub mod events;
+pub mod governance;
 pub mod industry;
+pub mod industry_more;
 pub mod outreach;
 pub mod pages;
 pub mod registry;

@@ -14,8 +14,8 @@ use crate::accounts::{CurrentUser, Permission};
 use crate::app::AppState;
 use crate::dates;
 use crate::error::{AppError, AppResult};
+use crate::org::OrgUnit;
 use crate::org::pages::xlsx_download;
-use crate::org::{OrgFilter, OrgUnit};
 use crate::scope::Scope;
 use crate::web::list::{Crumb, Filter, ListView, PageParams, Pagination, query_of};
 use crate::web::{Ctx, render};
@@ -53,17 +53,7 @@ pub struct Section {
 
 /// The org units a figure can be asked for: the user's subtree down to villages, indented.
 async fn org_options(state: &AppState, scope: &Scope) -> AppResult<Vec<(String, String)>> {
-    let units =
-        crate::org::list(&state.db().pool, scope, &OrgFilter::default(), 0, 100_000).await?;
-    let top = units.iter().map(|u| u.kind().level()).min().unwrap_or(0);
-    Ok(units
-        .iter()
-        .filter(|u| u.kind().level() <= 2)
-        .map(|u| {
-            let indent = "　".repeat(usize::from(u.kind().level().saturating_sub(top)));
-            (u.code.clone(), format!("{indent}{}", u.name))
-        })
-        .collect())
+    crate::org::options(&state.db().pool, scope, false).await
 }
 
 /// The unit asked for (`org=`, default the user's own), or 404 outside the user's scope.

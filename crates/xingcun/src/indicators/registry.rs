@@ -4,7 +4,8 @@
 
 use super::branches;
 use super::{Indicator, Line, Measure};
-use super::{demands, industry, outreach, talent};
+use super::{conduct, events, industry_more};
+use super::{demands, governance, industry, outreach, talent};
 
 pub static INDICATORS: &[Indicator] = &[
     // 一、筑先锋堡垒
@@ -225,6 +226,22 @@ pub static INDICATORS: &[Indicator] = &[
         definition: "时点D，所属区划在本级及下级、入库日期不晚于D且出库日期为空或晚于D的后备人才人数（一人只计一次）。",
     },
     Indicator {
+        key: "talent.advisors",
+        name: "村务顾问数",
+        line: Line::Cadres,
+        measure: Measure::Count(&talent::ADVISORS),
+        unit_word: "人",
+        definition: "时点D，所在村(社区)在本级及下级、开始日期不晚于D且结束日期为空或晚于D的村务顾问人数（一人只计一次）。",
+    },
+    Indicator {
+        key: "talent.training_attendances",
+        name: "培训人次",
+        line: Line::Cadres,
+        measure: Measure::Count(&talent::TRAINING_ATTENDANCES),
+        unit_word: "人次",
+        definition: "时期F至T，开始日期在F至T之间的培训班的参训记录中，参训记录所属区划在本级及下级的条数（一人参加一期计一人次）。",
+    },
+    Indicator {
         key: "talent.committee_avg_age",
         name: "村(社区)\"两委\"成员平均年龄",
         line: Line::Cadres,
@@ -286,6 +303,107 @@ pub static INDICATORS: &[Indicator] = &[
         measure: Measure::Count(&industry::TOURISM_PROJECTS),
         unit_word: "个",
         definition: "时点D，所在村在本级及下级的乡村旅游项目中，开始日期不晚于D、且结束日期为空或晚于D的个数。",
+    },
+    Indicator {
+        key: "industry.agri_parks",
+        name: "现代农业园区数",
+        line: Line::Industry,
+        measure: Measure::Count(&industry_more::AGRI_PARKS),
+        unit_word: "个",
+        definition: "时点D，所在区划在本级及下级的现代农业园区中，开始日期不晚于D、且结束日期为空或晚于D的个数。",
+    },
+    Indicator {
+        key: "industry.brands",
+        name: "农产品品牌数",
+        line: Line::Industry,
+        measure: Measure::Count(&industry_more::BRANDS),
+        unit_word: "个",
+        definition: "时点D，所在村在本级及下级、状态为已认定且认定日期不晚于D的农产品品牌个数（申请中的不计）。",
+    },
+    Indicator {
+        key: "industry.geo_indications",
+        name: "地理标志产品数",
+        line: Line::Industry,
+        measure: Measure::Count(&industry_more::GEO_INDICATIONS),
+        unit_word: "个",
+        definition: "时点D，所在村在本级及下级、至少有一项登记日期不晚于D的地理标志登记（已登记）的产品个数；一个产品有多项登记只计一次。",
+    },
+    Indicator {
+        key: "industry.tech_partnerships",
+        name: "科技合作项目数",
+        line: Line::Industry,
+        measure: Measure::Count(&industry_more::TECH_PARTNERSHIPS),
+        unit_word: "个",
+        definition: "时点D，所在村在本级及下级的科技合作项目中，开始日期不晚于D、且结束日期为空或晚于D的个数。",
+    },
+    // 四、深化社会治理
+    Indicator {
+        key: "governance.disputes_found",
+        name: "排查矛盾纠纷数",
+        line: Line::Governance,
+        measure: Measure::Count(&governance::FOUND),
+        unit_word: "件",
+        definition: "时期F至T，所在村在本级及下级、发现日期在F至T之间的矛盾纠纷件数。",
+    },
+    Indicator {
+        key: "governance.disputes_resolved",
+        name: "化解矛盾纠纷数",
+        line: Line::Governance,
+        measure: Measure::Count(&governance::RESOLVED),
+        unit_word: "件",
+        definition: "时期F至T，所在村在本级及下级、调处结果为调解成功且办结日期在F至T之间的矛盾纠纷件数。",
+    },
+    Indicator {
+        key: "governance.dispute_resolution_rate",
+        name: "矛盾纠纷化解率",
+        line: Line::Governance,
+        measure: Measure::Ratio {
+            numerator: &governance::FOUND_AND_RESOLVED,
+            denominator: &governance::FOUND,
+        },
+        unit_word: "",
+        definition: "时期F至T，发现日期在F至T之间、且在T及以前调解成功办结的矛盾纠纷件数 ÷ 发现日期在F至T之间的矛盾纠纷件数。",
+    },
+    Indicator {
+        key: "governance.law_outreach_events",
+        name: "\"法律进农村\"活动场次",
+        line: Line::Governance,
+        measure: Measure::Count(&events::LAW_OUTREACH_EVENTS),
+        unit_word: "场",
+        definition: "时期F至T，所属区划在本级及下级、活动日期在F至T之间的法律进农村活动场次。",
+    },
+    Indicator {
+        key: "governance.civility_events",
+        name: "移风易俗活动场次",
+        line: Line::Governance,
+        measure: Measure::Count(&events::CIVILITY_EVENTS),
+        unit_word: "场",
+        definition: "时期F至T，所属区划在本级及下级、活动日期在F至T之间的移风易俗活动场次。",
+    },
+    // 五、强化作风建设
+    Indicator {
+        key: "conduct.study_sessions",
+        name: "理论学习场次",
+        line: Line::Conduct,
+        measure: Measure::Count(&conduct::STUDY_SESSIONS),
+        unit_word: "场",
+        definition: "时期F至T，所在区划在本级及下级的党组织举办、学习日期在F至T之间的理论学习场次。",
+    },
+    Indicator {
+        key: "conduct.supervision_findings",
+        name: "监督检查发现问题数",
+        line: Line::Conduct,
+        measure: Measure::Count(&conduct::SUPERVISION_FINDINGS),
+        unit_word: "个",
+        definition: "时期F至T，所属区划在本级及下级、发现日期在F至T之间的监督检查发现问题个数。",
+    },
+    Indicator {
+        key: "conduct.exemplars",
+        name: "宣传先进典型数",
+        line: Line::Conduct,
+        measure: Measure::Count(&conduct::EXEMPLARS),
+        unit_word: "个",
+        definition: "时期F至T，所属区划在本级及下级、发布日期在F至T之间的先进典型个数。",
     },
 ];
 

@@ -5,10 +5,12 @@
 //! village (行政村 or 社区) not revoked by D, held by a person not deregistered by D.
 
 use sqlx::Row;
-use xingcun_domain::enums::{Education, Readiness, TalentSource};
+use xingcun_domain::enums::{AdvisorKind, Education, Readiness, TalentSource};
 
-use super::units::{COLLEGE_CADRES, PERSON, POSTS, VILLAGE};
+use super::units::{COLLEGE_CADRES, PERSON, POSTS, SubjectKey, Unit, VILLAGE};
 use super::{Population, Records, Timing};
+use crate::web::list::Cell;
+use crate::web::urlencode;
 
 /// The FROM and WHERE of 村干部 posts `c` held at D in a village `o` in scope, by a person `p`:
 /// the common part of every population here.
@@ -205,6 +207,93 @@ pub static RESERVE_POOL: Population = Population {
         WHERE t.org_code >= $1 AND t.org_code < $2
           AND t.starts_on <= $3 AND (t.ends_on IS NULL OR t.ends_on > $3)
           AND (p.deregistered_on IS NULL OR p.deregistered_on > $3)",
+};
+
+/// A person's advisor records behind the figure: 王家庄村 老党员（2024-03-01 起）.
+pub static ADVISOR_POSTS: Records = Records {
+    heading: "村务顾问",
+    sql: "SELECT s.subject, o.name, a.kind, a.starts_on
+          FROM ({population}) s
+          JOIN advisor a ON a.id = s.record
+          JOIN org_unit o ON o.code = a.org_code",
+    order: "a.org_code, a.starts_on, a.id",
+    describe: |r| {
+        let village: String = r.try_get(1)?;
+        let kind: String = r.try_get(2)?;
+        let since: String = r.try_get(3)?;
+        let kind = AdvisorKind::from_code(&kind).map_or(kind.clone(), |k| k.label().into());
+        Ok(format!("{village} {kind}（{since} 起）"))
+    },
+};
+
+/// People with an advisor record in scope (by its village) active at D.
+pub static ADVISORS: Population = Population {
+    caption: "村务顾问",
+    timing: Timing::AsOf,
+    unit: &PERSON,
+    records: Some(&ADVISOR_POSTS),
+    sql: "SELECT p.id AS subject, a.id AS record
+        FROM advisor a
+        JOIN person p ON p.id = a.person_id
+        WHERE a.org_code >= $1 AND a.org_code < $2
+          AND a.starts_on <= $3 AND (a.ends_on IS NULL OR a.ends_on > $3)
+          AND (p.deregistered_on IS NULL OR p.deregistered_on > $3)",
+};
+
+/// Attendances: one row per attendance (培训人次 counts person-times).
+pub static ATTENDANCE: Unit = Unit {
+    noun: "人次",
+    columns: &[
+        "培训编号",
+        "培训名称",
+        "开始日期",
+        "姓名",
+        "身份证号",
+        "所属单位",
+    ],
+    sql: "SELECT a.id, t.training_no, t.title, t.starts_on, p.name, p.id_masked, o.name,
+                 p.id, p.org_code
+          FROM training_attendance a
+          JOIN training t ON t.id = a.training_id
+          JOIN person p ON p.id = a.person_id
+          JOIN org_unit o ON o.code = a.org_code
+          WHERE a.id IN (SELECT s.subject FROM ({population}) s)
+          ORDER BY t.starts_on, t.training_no, a.org_code, p.name_pinyin, a.id",
+    key: |r| Ok(SubjectKey::Id(r.try_get(0)?)),
+    row: |r, ctx| {
+        let no: String = r.try_get(1)?;
+        let name: String = r.try_get(4)?;
+        let pid: i64 = r.try_get(7)?;
+        let org: String = r.try_get(8)?;
+        let name = if ctx.scope.contains(&org) {
+            Cell::link(name, format!("/people/{pid}"))
+        } else {
+            Cell::Text(name)
+        };
+        Ok(vec![
+            Cell::link(no.clone(), format!("/talent/trainings/{}", urlencode(&no))),
+            Cell::Text(r.try_get(2)?),
+            Cell::Text(r.try_get(3)?),
+            name,
+            Cell::Text(r.try_get(5)?),
+            Cell::Text(r.try_get(6)?),
+        ])
+    },
+};
+
+/// Attendances in scope (by the attendance's own unit) at trainings starting in [F, T].
+pub static TRAINING_ATTENDANCES: Population = Population {
+    caption: "培训参训",
+    timing: Timing::Period,
+    unit: &ATTENDANCE,
+    records: None,
+    sql: "SELECT a.id AS subject, a.id AS record
+        FROM training_attendance a
+        JOIN training t ON t.id = a.training_id
+        JOIN person p ON p.id = a.person_id
+        WHERE a.org_code >= $1 AND a.org_code < $2
+          AND t.starts_on >= $3 AND t.starts_on <= $4
+          AND (p.deregistered_on IS NULL OR p.deregistered_on > $4)",
 };
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! tourism projects (乡村旅游项目). Records come in through the workbook's 经营主体, 带动农户 and
 //! 乡村旅游项目 sheets (docs/workbook-modules.md); the lists here read them within a scope.
 
+pub mod more;
 pub mod pages;
 
 use sqlx::{AnyPool, Row};

@@ -265,7 +265,7 @@ pub async fn list_tourism(
         breadcrumb: crumbs("乡村旅游项目"),
         query: query_of(&filters),
         filters,
-        table: tourism_table(&items),
+        table: tourism_table(&items).with_attachment_links("tourism"),
         pagination,
         new_href: user
             .can(Permission::WriteData)

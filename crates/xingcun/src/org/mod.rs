@@ -181,6 +181,27 @@ pub async fn count(pool: &AnyPool, scope: &Scope, f: &OrgFilter) -> AppResult<i6
     .try_get(0)?)
 }
 
+/// The units of `scope` for a drop-down, as (code, name indented by depth): down to villages,
+/// and the grids too when `grids` is asked and the scope is one village (else they would be
+/// hundreds).
+pub async fn options(
+    pool: &AnyPool,
+    scope: &Scope,
+    grids: bool,
+) -> AppResult<Vec<(String, String)>> {
+    let units = list(pool, scope, &OrgFilter::default(), 0, 100_000).await?;
+    let top = units.iter().map(|u| u.kind().level()).min().unwrap_or(0);
+    let with_grids = grids && top >= 2;
+    Ok(units
+        .iter()
+        .filter(|u| with_grids || u.kind().level() <= 2)
+        .map(|u| {
+            let indent = "　".repeat(usize::from(u.kind().level().saturating_sub(top)));
+            (u.code.clone(), format!("{indent}{}", u.name))
+        })
+        .collect())
+}
+
 /// Units in scope matching the filter, by code.
 pub async fn list(
     pool: &AnyPool,

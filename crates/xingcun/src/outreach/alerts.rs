@@ -97,6 +97,11 @@ pub static SOURCES: &[Source] = &[
         "branches.overdue_problems",
         crate::branches::overdue_problems
     ),
+    source!(
+        "governance.high_risk_disputes",
+        crate::governance::disputes::high_risk_alerts
+    ),
+    source!("conduct.overdue_findings", crate::conduct::overdue_findings),
 ];
 
 /// Every alert in `scope` at `at`, source by source.

@@ -152,6 +152,232 @@ pub static FORM_SHEETS: &[FormSheet] = &[
         title: "乡村旅游项目",
         list_href: "/industry/tourism",
     },
+    // The simpler registries (lists in `industry::more`, `events::pages`, `conduct::pages`).
+    FormSheet {
+        slug: "agri-parks",
+        sheet: &sheets::AGRI_PARKS,
+        title: "现代农业园区",
+        list_href: "/industry/parks",
+    },
+    FormSheet {
+        slug: "tech-partnerships",
+        sheet: &sheets::TECH_PARTNERSHIPS,
+        title: "科技合作",
+        list_href: "/industry/partnerships",
+    },
+    FormSheet {
+        slug: "brands",
+        sheet: &sheets::BRANDS,
+        title: "农产品品牌",
+        list_href: "/industry/brands",
+    },
+    FormSheet {
+        slug: "geo-products",
+        sheet: &sheets::GEO_PRODUCTS,
+        title: "地理标志产品",
+        list_href: "/industry/geo-products",
+    },
+    FormSheet {
+        slug: "geo-registrations",
+        sheet: &sheets::GEO_REGISTRATIONS,
+        title: "地理标志登记",
+        list_href: "/industry/geo-registrations",
+    },
+    FormSheet {
+        slug: "law-outreach-events",
+        sheet: &sheets::LAW_OUTREACH_EVENTS,
+        title: "法律进农村活动",
+        list_href: "/events/law-outreach",
+    },
+    FormSheet {
+        slug: "civility-events",
+        sheet: &sheets::CIVILITY_EVENTS,
+        title: "移风易俗活动",
+        list_href: "/events/civility",
+    },
+    FormSheet {
+        slug: "study-sessions",
+        sheet: &sheets::STUDY_SESSIONS,
+        title: "理论学习",
+        list_href: "/conduct/study-sessions",
+    },
+    FormSheet {
+        slug: "supervision-findings",
+        sheet: &sheets::SUPERVISION_FINDINGS,
+        title: "监督检查发现问题",
+        list_href: "/conduct/findings",
+    },
+    FormSheet {
+        slug: "exemplars",
+        sheet: &sheets::EXEMPLARS,
+        title: "先进典型",
+        list_href: "/conduct/exemplars",
+    },
+    // The dispute records (lists in `governance::disputes_pages`).
+    FormSheet {
+        slug: "canvass-rounds",
+        sheet: &sheets::CANVASS_ROUNDS,
+        title: "矛盾纠纷排查",
+        list_href: "/governance/rounds",
+    },
+    FormSheet {
+        slug: "disputes",
+        sheet: &sheets::DISPUTES,
+        title: "矛盾纠纷",
+        list_href: "/governance/disputes",
+    },
+    FormSheet {
+        slug: "dispute-parties",
+        sheet: &sheets::DISPUTE_PARTIES,
+        title: "纠纷当事人",
+        list_href: "/governance/disputes",
+    },
+    FormSheet {
+        slug: "mediation-sessions",
+        sheet: &sheets::MEDIATION_SESSIONS,
+        title: "调解记录",
+        list_href: "/governance/disputes",
+    },
+    // The cadre-pipeline records (lists in `talent::pages` and `talent::lists`).
+    FormSheet {
+        slug: "degree-upgrades",
+        sheet: &sheets::DEGREE_UPGRADES,
+        title: "学历提升",
+        list_href: "/talent/degree-upgrades",
+    },
+    FormSheet {
+        slug: "reserve-talents",
+        sheet: &sheets::RESERVE_TALENTS,
+        title: "后备人才",
+        list_href: "/talent/reserve",
+    },
+    FormSheet {
+        slug: "trainings",
+        sheet: &sheets::TRAININGS,
+        title: "培训班",
+        list_href: "/talent/trainings",
+    },
+    FormSheet {
+        slug: "training-attendances",
+        sheet: &sheets::TRAINING_ATTENDANCES,
+        title: "培训参训",
+        list_href: "/talent/trainings",
+    },
+    FormSheet {
+        slug: "practice-postings",
+        sheet: &sheets::PRACTICE_POSTINGS,
+        title: "实践锻炼",
+        list_href: "/talent/practice",
+    },
+    FormSheet {
+        slug: "advisors",
+        sheet: &sheets::ADVISORS,
+        title: "村务顾问",
+        list_href: "/talent/advisors",
+    },
+    FormSheet {
+        slug: "advice",
+        sheet: &sheets::ADVICE,
+        title: "顾问建议",
+        list_href: "/talent/advice",
+    },
+    FormSheet {
+        slug: "secretary-reviews",
+        sheet: &sheets::SECRETARY_REVIEWS,
+        title: "书记年度考核",
+        list_href: "/talent/reviews",
+    },
+    // Branch work (lists in `branches::pages`); steps have their own buttons on the record pages.
+    FormSheet {
+        slug: "practical-projects",
+        sheet: &sheets::PRACTICAL_PROJECTS,
+        title: "兴办实事",
+        list_href: "/branches/projects",
+    },
+    FormSheet {
+        slug: "rectifications",
+        sheet: &sheets::RECTIFICATIONS,
+        title: "软弱涣散党组织整顿",
+        list_href: "/branches/rectifications",
+    },
+    FormSheet {
+        slug: "rectification-problems",
+        sheet: &sheets::RECTIFICATION_PROBLEMS,
+        title: "整顿问题",
+        list_href: "/branches/problems",
+    },
+    FormSheet {
+        slug: "honors",
+        sheet: &sheets::HONORS,
+        title: "好支书与带富致富先锋",
+        list_href: "/branches/honors",
+    },
+    FormSheet {
+        slug: "honor-objections",
+        sheet: &sheets::HONOR_OBJECTIONS,
+        title: "荣誉异议",
+        list_href: "/branches/honors",
+    },
+    FormSheet {
+        slug: "model-sites",
+        sheet: &sheets::MODEL_SITES,
+        title: "党建示范点",
+        list_href: "/branches/sites",
+    },
+    FormSheet {
+        slug: "assessments",
+        sheet: &sheets::ASSESSMENTS,
+        title: "党支部达标评定",
+        list_href: "/branches/assessments",
+    },
+    FormSheet {
+        slug: "assessment-scores",
+        sheet: &sheets::ASSESSMENT_SCORES,
+        title: "达标评分",
+        list_href: "/branches/assessments",
+    },
+    FormSheet {
+        slug: "branch-standards",
+        sheet: &sheets::BRANCH_STANDARDS,
+        title: "达标标准",
+        list_href: "/branches/standards",
+    },
+    FormSheet {
+        slug: "standard-sections",
+        sheet: &sheets::STANDARD_SECTIONS,
+        title: "标准分项",
+        list_href: "/branches/standards",
+    },
+    FormSheet {
+        slug: "standard-criteria",
+        sheet: &sheets::STANDARD_CRITERIA,
+        title: "标准指标",
+        list_href: "/branches/standards",
+    },
+    FormSheet {
+        slug: "contests",
+        sheet: &sheets::CONTESTS,
+        title: "擂台赛",
+        list_href: "/branches/contests",
+    },
+    FormSheet {
+        slug: "contest-criteria",
+        sheet: &sheets::CONTEST_CRITERIA,
+        title: "擂台赛指标",
+        list_href: "/branches/contests",
+    },
+    FormSheet {
+        slug: "contestants",
+        sheet: &sheets::CONTESTANTS,
+        title: "擂台赛选手",
+        list_href: "/branches/contests",
+    },
+    FormSheet {
+        slug: "contest-judges",
+        sheet: &sheets::CONTEST_JUDGES,
+        title: "擂台赛评委",
+        list_href: "/branches/contests",
+    },
 ];
 
 /// The form of a sheet (for the buttons of the list and detail pages).
@@ -176,7 +402,17 @@ impl FormSheet {
         self.key_is_id_number()
             || matches!(
                 self.sheet.id,
-                SheetId::TeamMembers | SheetId::BusinessHouseholds
+                SheetId::TeamMembers
+                    | SheetId::BusinessHouseholds
+                    | SheetId::TrainingAttendances
+                    | SheetId::DisputeParties
+                    | SheetId::MediationSessions
+                    | SheetId::RectificationProblems
+                    | SheetId::HonorObjections
+                    | SheetId::AssessmentScores
+                    | SheetId::ContestCriteria
+                    | SheetId::Contestants
+                    | SheetId::ContestJudges
             )
     }
 
@@ -326,7 +562,113 @@ async fn locate(
         SheetId::TourismProjects => {
             "SELECT id, project_no, version FROM tourism_project WHERE project_no = $1 AND org_code >= $2 AND org_code < $3"
         }
-        _ => return Err(AppError::NotFound),
+        SheetId::CanvassRounds => {
+            "SELECT id, round_no, version FROM canvass_round WHERE round_no = $1 AND org_code >= $2 AND org_code < $3"
+        }
+        SheetId::Disputes => {
+            "SELECT id, dispute_no, version FROM dispute WHERE dispute_no = $1 AND org_code >= $2 AND org_code < $3"
+        }
+        SheetId::DisputeParties => {
+            "SELECT t.id, d.dispute_no, t.version FROM dispute_party t JOIN dispute d ON d.id = t.dispute_id
+             WHERE t.id = $1 AND t.org_code >= $2 AND t.org_code < $3"
+        }
+        SheetId::MediationSessions => {
+            "SELECT t.id, d.dispute_no, t.version FROM mediation_session t JOIN dispute d ON d.id = t.dispute_id
+             WHERE t.id = $1 AND t.org_code >= $2 AND t.org_code < $3"
+        }
+        SheetId::PracticalProjects => {
+            "SELECT id, project_no, version FROM practical_project WHERE project_no = $1 AND org_code >= $2 AND org_code < $3"
+        }
+        SheetId::Rectifications => {
+            "SELECT id, case_no, version FROM rectification WHERE case_no = $1 AND org_code >= $2 AND org_code < $3"
+        }
+        SheetId::RectificationProblems => {
+            "SELECT t.id, r.case_no, t.version FROM rectification_problem t JOIN rectification r ON r.id = t.case_id
+             WHERE t.id = $1 AND t.org_code >= $2 AND t.org_code < $3"
+        }
+        SheetId::Honors => {
+            "SELECT id, honor_no, version FROM honor WHERE honor_no = $1 AND org_code >= $2 AND org_code < $3"
+        }
+        SheetId::HonorObjections => {
+            "SELECT t.id, h.honor_no, t.version FROM honor_objection t JOIN honor h ON h.id = t.honor_id
+             WHERE t.id = $1 AND t.org_code >= $2 AND t.org_code < $3"
+        }
+        SheetId::ModelSites => {
+            "SELECT id, site_no, version FROM model_site WHERE site_no = $1 AND org_code >= $2 AND org_code < $3"
+        }
+        SheetId::Assessments => {
+            "SELECT id, assessment_no, version FROM branch_assessment WHERE assessment_no = $1 AND org_code >= $2 AND org_code < $3"
+        }
+        SheetId::AssessmentScores => {
+            "SELECT t.id, a.assessment_no, t.version FROM assessment_score t JOIN branch_assessment a ON a.id = t.assessment_id
+             WHERE t.id = $1 AND t.org_code >= $2 AND t.org_code < $3"
+        }
+        // The standard is the district's: only a user whose scope holds the root edits it.
+        SheetId::BranchStandards => {
+            "SELECT id, standard_no, version FROM branch_standard WHERE standard_no = $1
+               AND (SELECT MIN(code) FROM org_unit WHERE parent_code IS NULL) >= $2
+               AND (SELECT MIN(code) FROM org_unit WHERE parent_code IS NULL) < $3"
+        }
+        SheetId::StandardSections => {
+            "SELECT id, section_code, version FROM standard_section WHERE section_code = $1
+               AND (SELECT MIN(code) FROM org_unit WHERE parent_code IS NULL) >= $2
+               AND (SELECT MIN(code) FROM org_unit WHERE parent_code IS NULL) < $3"
+        }
+        SheetId::StandardCriteria => {
+            "SELECT id, criterion_code, version FROM standard_criterion WHERE criterion_code = $1
+               AND (SELECT MIN(code) FROM org_unit WHERE parent_code IS NULL) >= $2
+               AND (SELECT MIN(code) FROM org_unit WHERE parent_code IS NULL) < $3"
+        }
+        SheetId::Contests => {
+            "SELECT id, contest_no, version FROM contest WHERE contest_no = $1 AND org_code >= $2 AND org_code < $3"
+        }
+        SheetId::ContestCriteria => {
+            "SELECT t.id, c.contest_no, t.version FROM contest_criterion t JOIN contest c ON c.id = t.contest_id
+             WHERE t.id = $1 AND t.org_code >= $2 AND t.org_code < $3"
+        }
+        SheetId::Contestants => {
+            "SELECT t.id, c.contest_no, t.version FROM contestant t JOIN contest c ON c.id = t.contest_id
+             WHERE t.id = $1 AND t.org_code >= $2 AND t.org_code < $3"
+        }
+        SheetId::ContestJudges => {
+            "SELECT t.id, c.contest_no, t.version FROM contest_judge t JOIN contest c ON c.id = t.contest_id
+             WHERE t.id = $1 AND t.org_code >= $2 AND t.org_code < $3"
+        }
+        SheetId::DegreeUpgrades => {
+            "SELECT t.id, p.id_enc, t.version FROM degree_upgrade t JOIN person p ON p.id = t.person_id
+             WHERE t.id = $1 AND t.org_code >= $2 AND t.org_code < $3"
+        }
+        SheetId::ReserveTalents => {
+            "SELECT t.id, p.id_enc, t.version FROM reserve_talent t JOIN person p ON p.id = t.person_id
+             WHERE t.id = $1 AND t.org_code >= $2 AND t.org_code < $3"
+        }
+        SheetId::Trainings => {
+            "SELECT id, training_no, version FROM training WHERE training_no = $1 AND org_code >= $2 AND org_code < $3"
+        }
+        SheetId::TrainingAttendances => {
+            "SELECT a.id, t.training_no, a.version FROM training_attendance a JOIN training t ON t.id = a.training_id
+             WHERE a.id = $1 AND a.org_code >= $2 AND a.org_code < $3"
+        }
+        SheetId::PracticePostings => {
+            "SELECT t.id, p.id_enc, t.version FROM practice_posting t JOIN person p ON p.id = t.person_id
+             WHERE t.id = $1 AND t.org_code >= $2 AND t.org_code < $3"
+        }
+        SheetId::Advisors => {
+            "SELECT t.id, p.id_enc, t.version FROM advisor t JOIN person p ON p.id = t.person_id
+             WHERE t.id = $1 AND t.org_code >= $2 AND t.org_code < $3"
+        }
+        SheetId::Advice => {
+            "SELECT id, advice_no, version FROM advice WHERE advice_no = $1 AND org_code >= $2 AND org_code < $3"
+        }
+        SheetId::SecretaryReviews => {
+            "SELECT t.id, p.id_enc, t.version FROM secretary_review t JOIN person p ON p.id = t.person_id
+             WHERE t.id = $1 AND t.org_code >= $2 AND t.org_code < $3"
+        }
+        // The simpler registries: keyed by their number (workbook/sheets/more.rs).
+        id => match crate::workbook::sheets::more_key_lookup(id) {
+            Some(sql) => sql,
+            None => return Err(AppError::NotFound),
+        },
     };
     let query = sqlx::query(sql);
     let query = if fs.by_row_id() {
@@ -842,18 +1184,8 @@ mod tests {
     #[test]
     fn every_sheet_has_one_form_with_an_ascii_slug() {
         // Demands (诉求) are taken in on their own pages, not through a record form.
-        // The branch-work sheets (实事, 整顿, 整顿问题, 荣誉, 示范点) are entered by import.
-        let branch_work = [
-            SheetId::PracticalProjects,
-            SheetId::Rectifications,
-            SheetId::RectificationProblems,
-            SheetId::Honors,
-            SheetId::ModelSites,
-            SheetId::Assessments,
-            // So are the cadre-pipeline sheets (学历提升, 后备人才).
-            SheetId::DegreeUpgrades,
-            SheetId::ReserveTalents,
-        ];
+        // A contest's scores are entered by its judges on the contest's page.
+        let branch_work = [SheetId::ContestScores];
         for s in sheets::SHEETS
             .iter()
             .filter(|s| s.id != SheetId::Demands && !branch_work.contains(&s.id))
@@ -901,7 +1233,21 @@ mod tests {
                 "stationings",
                 "grid-duties",
                 "household-links",
-                "business-households"
+                "business-households",
+                "dispute-parties",
+                "mediation-sessions",
+                "degree-upgrades",
+                "reserve-talents",
+                "training-attendances",
+                "practice-postings",
+                "advisors",
+                "secretary-reviews",
+                "rectification-problems",
+                "honor-objections",
+                "assessment-scores",
+                "contest-criteria",
+                "contestants",
+                "contest-judges"
             ]
         );
     }

@@ -448,13 +448,15 @@ pub fn build_document(data: &ReportData, source: &str) -> Result<Document, Templ
     Ok(doc)
 }
 
-/// The three formats a report is downloaded in.
+/// The formats a report is downloaded in: the document (Word, PDF, web page), or its tables of
+/// figures alone as an Excel workbook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Docx,
     Pdf,
     Html,
+    Xlsx,
 }
 
 impl Format {
@@ -463,6 +465,7 @@ impl Format {
             "docx" => Some(Format::Docx),
             "pdf" => Some(Format::Pdf),
             "html" => Some(Format::Html),
+            "xlsx" => Some(Format::Xlsx),
             _ => None,
         }
     }
@@ -472,6 +475,7 @@ impl Format {
             Format::Docx => "docx",
             Format::Pdf => "pdf",
             Format::Html => "html",
+            Format::Xlsx => "xlsx",
         }
     }
 
@@ -482,6 +486,7 @@ impl Format {
             }
             Format::Pdf => "application/pdf",
             Format::Html => "text/html; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }
     }
 }
@@ -495,7 +500,95 @@ pub fn render_bytes(
         Format::Docx => xingcun_report::docx::render(doc),
         Format::Pdf => xingcun_report::pdf::render(doc),
         Format::Html => Ok(xingcun_report::html::render(doc)),
+        Format::Xlsx => {
+            tables_xlsx(doc).map_err(|e| xingcun_report::RenderError::Xlsx(e.to_string()))
+        }
     }
+}
+
+/// The report's tables of figures as a workbook: one sheet per table, named by its caption
+/// (or 表1, 表2…), the header row, then the rows; a whole number is a number cell, anything else
+/// (a percentage, a mean with its unit, a name) text as the report prints it. A report without
+/// tables gives one sheet that says so.
+pub fn tables_xlsx(doc: &Document) -> Result<Vec<u8>, xingcun_xlsx::XlsxError> {
+    use xingcun_report::{Block, Span};
+    use xingcun_xlsx::{OutCell, SheetSpec, WorkbookWriter};
+    let mut w = WorkbookWriter::new();
+    let mut names: Vec<String> = Vec::new();
+    let text = |spans: &[Span]| -> String {
+        spans
+            .iter()
+            .map(|s| match s {
+                Span::Text { text } | Span::Figure { text, .. } => text.as_str(),
+            })
+            .collect()
+    };
+    for (n, table) in doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
+        .enumerate()
+    {
+        // Excel: at most 31 characters, none of []:*?/\, each name once.
+        let base: String = table
+            .caption
+            .as_deref()
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !"[]:*?/\\".contains(*c))
+            .take(28)
+            .collect();
+        let base = if base.trim().is_empty() {
+            format!("表{}", n + 1)
+        } else {
+            base.trim().to_string()
+        };
+        let mut name = base.clone();
+        let mut k = 2;
+        while names.contains(&name) {
+            name = format!("{base}{k}");
+            k += 1;
+        }
+        names.push(name.clone());
+        let headers: Vec<&str> = table.header.iter().map(String::as_str).collect();
+        let required = vec![false; headers.len()];
+        let h = w.add_sheet(&SheetSpec {
+            name: &name,
+            headers: &headers,
+            required: &required,
+            notes: None,
+            dropdowns: &[],
+            text_columns: &[],
+        })?;
+        for row in &table.rows {
+            let cells: Vec<OutCell> = row
+                .iter()
+                .map(|spans| {
+                    let t = text(spans);
+                    match t.replace(',', "").parse::<i64>() {
+                        Ok(i) if !t.is_empty() => OutCell::Int(i),
+                        _ => OutCell::Text(t),
+                    }
+                })
+                .collect();
+            w.write_row(h, &cells)?;
+        }
+    }
+    if names.is_empty() {
+        let h = w.add_sheet(&SheetSpec {
+            name: "说明",
+            headers: &["说明"],
+            required: &[false],
+            notes: None,
+            dropdowns: &[],
+            text_columns: &[],
+        })?;
+        w.write_row(h, &[OutCell::Text(format!("《{}》没有数据表", doc.title))])?;
+    }
+    w.save_to_bytes()
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use crate::dates;
 use crate::error::{AppError, AppResult};
 use crate::indicators::Dates;
 use crate::indicators::dates::DateParams;
-use crate::org::{OrgFilter, OrgUnit};
+use crate::org::OrgUnit;
 use crate::scope::Scope;
 use crate::web::{Ctx, render};
 
@@ -26,17 +26,7 @@ const BUILTIN: &str = "default";
 
 /// The org units a report can be made for: the user's subtree down to villages, indented.
 async fn org_options(state: &AppState, scope: &Scope) -> AppResult<Vec<(String, String)>> {
-    let units =
-        crate::org::list(&state.db().pool, scope, &OrgFilter::default(), 0, 100_000).await?;
-    let top = units.iter().map(|u| u.kind().level()).min().unwrap_or(0);
-    Ok(units
-        .iter()
-        .filter(|u| u.kind().level() <= 2)
-        .map(|u| {
-            let indent = "　".repeat(usize::from(u.kind().level().saturating_sub(top)));
-            (u.code.clone(), format!("{indent}{}", u.name))
-        })
-        .collect())
+    crate::org::options(&state.db().pool, scope, false).await
 }
 
 async fn unit_of(state: &AppState, user: &CurrentUser, org: Option<&str>) -> AppResult<OrgUnit> {
@@ -113,7 +103,7 @@ async fn source_of(
     }
 }
 
-/// `GET /reports/download?template=&org=&from=&to=&format=docx|pdf|html`
+/// `GET /reports/download?template=&org=&from=&to=&format=docx|pdf|html|xlsx`
 pub async fn download_report(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -122,7 +112,7 @@ pub async fn download_report(
 ) -> AppResult<Response> {
     user.require(Permission::ReadData)?;
     let format = Format::parse(p.format.as_deref().unwrap_or("docx"))
-        .ok_or_else(|| AppError::BadRequest("格式应为 docx、pdf 或 html".into()))?;
+        .ok_or_else(|| AppError::BadRequest("格式应为 docx、pdf、html 或 xlsx".into()))?;
     let (args, d) = p.dates.resolve(dates::today())?;
     let unit = unit_of(&state, &user, args.org.as_deref()).await?;
     let (name, source) = source_of(&state, &user, p.template.as_deref()).await?;

@@ -6,7 +6,9 @@
 //! (村"两委") at a date; `succession` each village's secretary and possible successors;
 //! `records` the list queries and `pages` the pages.
 
+pub mod appoint;
 pub mod committees;
+pub mod lists;
 pub mod pages;
 pub mod records;
 pub mod succession;
@@ -63,4 +65,33 @@ pub async fn raise_education(
     )
     .await?;
     Ok(true)
+}
+
+/// Export: an exported 培训参训 row names its training, which may have been organised above the
+/// exported unit (by the district, say); that training is exported too, so the workbook imports
+/// on its own. `trainings` and `attendances` are the rows exported so far.
+pub async fn add_referenced_trainings(
+    pool: &sqlx::AnyPool,
+    crypto: &dyn xingcun_crypto::CryptoProvider,
+    trainings: &mut Vec<Vec<Option<String>>>,
+    attendances: &[Vec<Option<String>>],
+) -> Result<(), sqlx::Error> {
+    use std::collections::BTreeSet;
+    let have: BTreeSet<String> = trainings.iter().filter_map(|r| r[0].clone()).collect();
+    let wanted: Vec<String> = attendances
+        .iter()
+        .filter_map(|r| r[0].clone())
+        .filter(|no| !have.contains(no))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let sheet = &crate::workbook::sheets::TRAININGS;
+    for r in crate::workbook::outreach::records_with_keys(pool, crypto, sheet, &wanted).await? {
+        trainings.push(r.values);
+    }
+    trainings.sort_by(|a, b| a[0].cmp(&b[0]));
+    Ok(())
 }

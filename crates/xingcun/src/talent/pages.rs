@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use minijinja::context;
 use serde::Deserialize;
 use xingcun_domain::age_at;
-use xingcun_domain::enums::{Education, Readiness, TalentSource};
+use xingcun_domain::enums::{Education, PoolExit, Readiness, TalentSource};
 
 use super::committees::{self, Makeup};
 use super::records::{self, ReserveFilter, UpgradeFilter};
@@ -18,17 +18,19 @@ use crate::app::AppState;
 use crate::dates;
 use crate::error::{AppError, AppResult};
 use crate::org::pages::xlsx_download;
+use crate::registry::forms::form_of;
 use crate::registry::pages::{options, org_options};
 use crate::registry::{label_of, narrow_to_org};
 use crate::scope::Scope;
 use crate::web::list::{Cell, Crumb, Filter, ListView, PageParams, Pagination, Table, query_of};
 use crate::web::{Ctx, render};
+use crate::workbook::sheets::SheetId;
 
-fn nonempty(s: &Option<String>) -> Option<&str> {
+pub(super) fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn date_param(s: &Option<String>, what: &str) -> AppResult<Option<NaiveDate>> {
+pub(super) fn date_param(s: &Option<String>, what: &str) -> AppResult<Option<NaiveDate>> {
     nonempty(s)
         .map(|v| {
             NaiveDate::parse_from_str(v, "%Y-%m-%d")
@@ -37,7 +39,7 @@ fn date_param(s: &Option<String>, what: &str) -> AppResult<Option<NaiveDate>> {
         .transpose()
 }
 
-fn crumbs(title: &str) -> Vec<Crumb> {
+pub(super) fn crumbs(title: &str) -> Vec<Crumb> {
     vec![
         Crumb {
             label: "抓队伍建设".into(),
@@ -63,7 +65,7 @@ fn edu_label(code: &str) -> Option<&'static str> {
 }
 
 /// Renders a list view, or its table as an Excel download.
-fn respond(
+pub(super) fn respond(
     state: &AppState,
     ctx: &Ctx,
     view: ListView,
@@ -245,17 +247,28 @@ pub async fn show_succession(
         "村(社区)",
         "党组织书记",
         "年龄",
+        "专业化管理",
+        "最近年度考核",
+        "报酬等级",
         "后备人才",
         "可接任人数",
         "状态",
     ]);
     for l in lines.into_iter().filter(|l| !only_risk || l.at_risk) {
+        let has_secretary = l.secretary.is_some();
         table.push(vec![
             Cell::opt(l.township),
             Cell::Text(l.name),
             Cell::opt(l.secretary),
             l.secretary_age
                 .map_or(Cell::Empty, |a| Cell::Int(i64::from(a))),
+            if !has_secretary {
+                Cell::Empty
+            } else {
+                Cell::text(if l.professional { "是" } else { "否" })
+            },
+            Cell::opt(l.review.as_ref().map(|(y, r, _)| format!("{y}年 {r}"))),
+            Cell::opt(l.review.and_then(|(_, _, g)| g)),
             Cell::text(l.successors.join("、")),
             Cell::Int(l.ready as i64),
             if l.at_risk {
@@ -356,7 +369,13 @@ pub async fn list_degree_upgrades(
         "预计毕业日期",
         "毕业日期",
     ]);
+    let form =
+        (user.can(Permission::WriteData) && !export).then(|| form_of(SheetId::DegreeUpgrades));
+    if form.is_some() {
+        table.columns.push("操作".into());
+    }
     for u in items {
+        let edit = form.map(|f| Cell::link("编辑", f.edit_href(&u.id.to_string())));
         table.push(vec![
             person_cell(u.name, u.person_id, &u.org_code, &user.scope),
             Cell::Text(u.id_masked),
@@ -367,6 +386,9 @@ pub async fn list_degree_upgrades(
             Cell::opt(u.expected_on),
             Cell::opt(u.graduated_on),
         ]);
+        if let (Some(e), Some(row)) = (edit, table.rows.last_mut()) {
+            row.push(e);
+        }
     }
     let filters = vec![
         Filter::select(
@@ -397,7 +419,7 @@ pub async fn list_degree_upgrades(
         filters,
         table,
         pagination,
-        new_href: None,
+        new_href: form.map(|f| f.new_href()),
         export: true,
     };
     respond(&state, &ctx, view, export, "学历提升")
@@ -458,7 +480,14 @@ pub async fn list_reserve(
         "成熟度",
         "入库日期",
         "出库日期",
+        "出库原因",
+        "详情",
     ]);
+    let form =
+        (user.can(Permission::WriteData) && !export).then(|| form_of(SheetId::ReserveTalents));
+    if form.is_some() {
+        table.columns.push("操作".into());
+    }
     for r in items {
         let age = r
             .birth_date
@@ -485,7 +514,15 @@ pub async fn list_reserve(
             })),
             Cell::Text(r.starts_on),
             Cell::opt(r.ends_on),
+            Cell::opt(
+                r.exit_reason
+                    .map(|c| label_of(Some(&c), |c| PoolExit::from_code(c).map(PoolExit::label))),
+            ),
+            Cell::link("查看", format!("/talent/reserve/{}", r.id)),
         ]);
+        if let (Some(f), Some(row)) = (form, table.rows.last_mut()) {
+            row.push(Cell::link("编辑", f.edit_href(&r.id.to_string())));
+        }
     }
     let filters = vec![
         Filter::select(
@@ -520,7 +557,7 @@ pub async fn list_reserve(
         filters,
         table,
         pagination,
-        new_href: None,
+        new_href: form.map(|f| f.new_href()),
         export: true,
     };
     respond(&state, &ctx, view, export, "后备人才")

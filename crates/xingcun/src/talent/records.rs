@@ -22,6 +22,8 @@ pub struct UpgradeFilter {
 /// One enrolment as listed.
 #[derive(Debug, Clone)]
 pub struct UpgradeRow {
+    /// The enrolment's row id (its edit form's key).
+    pub id: i64,
     pub person_id: i64,
     pub name: String,
     pub id_masked: String,
@@ -46,6 +48,8 @@ pub struct ReserveFilter {
 /// One pool entry as listed.
 #[derive(Debug, Clone)]
 pub struct ReserveRow {
+    /// The pool entry's row id (its page is `/talent/reserve/{id}`).
+    pub id: i64,
     pub person_id: i64,
     pub name: String,
     pub id_masked: String,
@@ -60,6 +64,7 @@ pub struct ReserveRow {
     pub readiness: String,
     pub starts_on: String,
     pub ends_on: Option<String>,
+    pub exit_reason: Option<String>,
 }
 
 /// `WHERE` text and its binds after the scope's `$1`, `$2`.
@@ -111,7 +116,7 @@ pub async fn list_upgrades(
     let (w, binds) = upgrade_where(f);
     let sql = format!(
         "SELECT p.id, p.name, p.id_masked, u.org_code, o.name, u.school, u.level, u.starts_on,
-                u.expected_on, u.graduated_on
+                u.expected_on, u.graduated_on, u.id
          FROM degree_upgrade u JOIN person p ON p.id = u.person_id
          JOIN org_unit o ON o.code = u.org_code{w}
          ORDER BY u.starts_on DESC, u.id DESC LIMIT {limit} OFFSET {offset}"
@@ -135,6 +140,7 @@ pub async fn list_upgrades(
                 starts_on: r.try_get(7)?,
                 expected_on: r.try_get(8)?,
                 graduated_on: r.try_get(9)?,
+                id: r.try_get(10)?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()
@@ -186,7 +192,7 @@ pub async fn list_reserve(
     let sql = format!(
         "SELECT p.id, p.name, p.id_masked, p.birth_date, p.edu_full_time, p.edu_in_service,
                 t.org_code, o.name, t.source, t.skills, m.name, t.readiness, t.starts_on,
-                t.ends_on
+                t.ends_on, t.id, t.exit_reason
          FROM reserve_talent t JOIN person p ON p.id = t.person_id
          JOIN org_unit o ON o.code = t.org_code
          LEFT JOIN person m ON m.id = t.mentor_id{w}
@@ -215,6 +221,8 @@ pub async fn list_reserve(
                 readiness: r.try_get(11)?,
                 starts_on: r.try_get(12)?,
                 ends_on: r.try_get(13)?,
+                id: r.try_get(14)?,
+                exit_reason: r.try_get(15)?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()

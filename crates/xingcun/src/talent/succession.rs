@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::{AnyPool, Row};
 use xingcun_domain::age_at;
-use xingcun_domain::enums::Readiness;
+use xingcun_domain::enums::{Readiness, ReviewResult};
 
 use crate::error::AppResult;
 use crate::outreach::alerts::{Alert, Severity};
@@ -25,6 +25,10 @@ pub struct Line {
     pub township: Option<String>,
     pub secretary: Option<String>,
     pub secretary_age: Option<u32>,
+    /// The secretary's post is under 专业化管理.
+    pub professional: bool,
+    /// The secretary's latest annual review in this village: (year, result word, pay grade).
+    pub review: Option<(String, String, Option<String>)>,
     /// Successors' names, ready ones first.
     pub successors: Vec<String>,
     pub ready: usize,
@@ -48,7 +52,7 @@ pub async fn lines(pool: &AnyPool, scope: &Scope, at: NaiveDate) -> AppResult<Ve
     .fetch_all(pool)
     .await?;
     let secretaries = sqlx::query(
-        "SELECT c.org_code, p.name, p.birth_date FROM cadre_post c
+        "SELECT c.org_code, p.name, p.birth_date, c.professional, c.person_id FROM cadre_post c
          JOIN person p ON p.id = c.person_id
          WHERE c.org_code >= $1 AND c.org_code < $2
            AND c.category = 'village_cadre' AND c.post = 'branch_secretary'
@@ -74,6 +78,15 @@ pub async fn lines(pool: &AnyPool, scope: &Scope, at: NaiveDate) -> AppResult<Ve
     .bind(&d)
     .fetch_all(pool)
     .await?;
+    // Latest first, so the first row of a (person, village) is its latest review.
+    let reviews = sqlx::query(
+        "SELECT r.org_code, r.person_id, r.year, r.result, r.pay_grade FROM secretary_review r
+         WHERE r.org_code >= $1 AND r.org_code < $2 ORDER BY r.org_code, r.year DESC, r.id",
+    )
+    .bind(&lo)
+    .bind(&hi)
+    .fetch_all(pool)
+    .await?;
     let mut out = Vec::with_capacity(villages.len());
     for v in &villages {
         let code: String = v.try_get(0)?;
@@ -82,6 +95,8 @@ pub async fn lines(pool: &AnyPool, scope: &Scope, at: NaiveDate) -> AppResult<Ve
             township: v.try_get(2)?,
             secretary: None,
             secretary_age: None,
+            professional: false,
+            review: None,
             successors: Vec::new(),
             ready: 0,
             at_risk: false,
@@ -95,6 +110,18 @@ pub async fn lines(pool: &AnyPool, scope: &Scope, at: NaiveDate) -> AppResult<Ve
                 line.secretary_age = birth
                     .and_then(|b| NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok())
                     .map(|b| age_at(b, at));
+                line.professional = s.try_get::<i64, _>(3)? != 0;
+                let person: i64 = s.try_get(4)?;
+                for r in &reviews {
+                    let (org, who): (String, i64) = (r.try_get(0)?, r.try_get(1)?);
+                    if org == line.code && who == person {
+                        let result: String = r.try_get(3)?;
+                        let word = ReviewResult::from_code(&result)
+                            .map_or(result.clone(), |e| e.label().to_string());
+                        line.review = Some((r.try_get(2)?, word, r.try_get(4)?));
+                        break;
+                    }
+                }
                 break;
             }
         }

@@ -114,6 +114,26 @@ impl Table {
     }
 
     /// The table as a one-sheet workbook; every cell as text or number, as shown.
+    /// The table with a last column linking each record (keyed by its first column) to its
+    /// photos and scans (附件) of `kind` (`attachments::OWNERS`).
+    pub fn with_attachment_links(mut self, kind: &str) -> Table {
+        self.columns.push("附件".into());
+        for row in &mut self.rows {
+            let key = match row.first() {
+                Some(Cell::Text(k)) | Some(Cell::Link { text: k, .. }) => k.clone(),
+                _ => continue,
+            };
+            row.push(Cell::link(
+                "照片/材料",
+                format!(
+                    "/attachments?kind={kind}&key={}",
+                    crate::web::urlencode(&key)
+                ),
+            ));
+        }
+        self
+    }
+
     pub fn to_xlsx(&self, sheet: &str) -> anyhow::Result<Vec<u8>> {
         let headers: Vec<&str> = self.columns.iter().map(String::as_str).collect();
         let required = vec![false; headers.len()];

@@ -76,6 +76,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/pages/list.html"),
     ),
     (
+        "pages/dispute.html",
+        include_str!("../../templates/pages/dispute.html"),
+    ),
+    (
+        "pages/dispute_agreement.html",
+        include_str!("../../templates/pages/dispute_agreement.html"),
+    ),
+    (
         "pages/demand.html",
         include_str!("../../templates/pages/demand.html"),
     ),
@@ -120,6 +128,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/pages/registry_person.html"),
     ),
     (
+        "pages/talent_reserve.html",
+        include_str!("../../templates/pages/talent_reserve.html"),
+    ),
+    (
+        "pages/exemplar.html",
+        include_str!("../../templates/pages/exemplar.html"),
+    ),
+    (
         "pages/registry_party_org.html",
         include_str!("../../templates/pages/registry_party_org.html"),
     ),
@@ -130,6 +146,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "pages/imports.html",
         include_str!("../../templates/pages/imports.html"),
+    ),
+    (
+        "pages/attachments.html",
+        include_str!("../../templates/pages/attachments.html"),
     ),
     (
         "pages/imports_result.html",
@@ -171,9 +191,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "pages/my_visit.html",
         include_str!("../../templates/pages/my_visit.html"),
     ),
+    (
+        "pages/branches_record.html",
+        include_str!("../../templates/pages/branches_record.html"),
+    ),
 ];
 
-/// Builds the environment: templates, auto-escaping for `.html`, and the `t()` function.
+/// Builds the environment: templates, auto-escaping for `.html`, the `t()` function and the
+/// `urlencode` filter (a query-string value).
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
@@ -182,6 +207,7 @@ pub fn environment() -> Environment<'static> {
             .unwrap_or_else(|e| panic!("template {name} does not parse: {e}"));
     }
     env.add_function("t", t);
+    env.add_filter("urlencode", |s: String| crate::web::urlencode(&s));
     env
 }
 

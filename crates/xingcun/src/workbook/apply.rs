@@ -188,6 +188,10 @@ pub async fn apply(
             SheetId::Cadres => apply_cadres(tx, crypto, &changed).await?,
             _ => super::outreach::apply(tx, crypto, plan.sheet, &changed).await?,
         };
+        // A dispute written as 高 risk is escalated to its township in this transaction.
+        if plan.sheet.id == SheetId::Disputes {
+            crate::governance::disputes::escalate(tx, &changed).await?;
+        }
         if graduations {
             graduate(tx, crypto, actor, &plan.items.iter().collect::<Vec<_>>()).await?;
         }

@@ -21,7 +21,10 @@ use super::sheets::{self, Sheet, SheetId};
 use crate::registry::personal;
 
 mod branches;
+mod disputes;
 mod industry;
+mod more;
+mod talent;
 
 /// One record to write.
 #[derive(Debug, Clone)]
@@ -140,6 +143,13 @@ struct World {
     teams: HashMap<String, String>,
     /// rectification case number → org code (filled by the 整顿 checks)
     cases: HashMap<String, String>,
+    /// assessment, honour and contest numbers named by later branch sheets → org code (filled
+    /// by `check/branches.rs`, keys prefixed by the kind: 评定:, 荣誉:, 赛事:)
+    branch_units: HashMap<String, String>,
+    /// What the simpler registries' checks learn (check/more.rs).
+    more: more::Known,
+    /// Rounds and disputes by number (check/disputes.rs).
+    disputes: disputes::Known,
 }
 
 /// Builds the plan, or adds to `problems`.
@@ -214,16 +224,26 @@ pub async fn plan(
                 check_demands(pool, crypto, d, &items, &mut world, opts, problems).await?
             }
             SheetId::DegreeUpgrades | SheetId::ReserveTalents => {
-                check_talent(pool, crypto, d, &items, &mut world, opts, problems).await?
+                check_talent(pool, crypto, d, &items, &mut world, opts, problems).await?;
+                talent::check(pool, crypto, d, &items, &plans, &mut world, opts, problems).await?
+            }
+            id if talent::is_talent(id) => {
+                talent::check(pool, crypto, d, &items, &plans, &mut world, opts, problems).await?
             }
             id if branches::is_branches(id) => {
                 branches::check(pool, d, &items, &plans, &mut world, opts, problems).await?;
-                if d.sheet.id == SheetId::Honors {
+                if branches::names_people(d.sheet.id) {
                     branches::check_honor_people(
-                        pool, crypto, d, &items, &mut world, opts, problems,
+                        pool, crypto, d, &items, &plans, &mut world, opts, problems,
                     )
                     .await?;
                 }
+            }
+            id if disputes::is_disputes(id) => {
+                disputes::check(pool, crypto, d, &items, &plans, &mut world, opts, problems).await?
+            }
+            id if more::is_more(id) => {
+                more::check(pool, crypto, d, &items, &plans, &mut world, opts, problems).await?
             }
             id if industry::is_industry(id) => {
                 industry::check(pool, crypto, d, &items, &plans, &mut world, opts, problems).await?
@@ -241,6 +261,7 @@ pub async fn plan(
         });
     }
     branches::check_acceptance(pool, data, &plans, problems).await?;
+    branches::check_awards(pool, data, &plans, problems).await?;
     if data.iter().any(|d| d.sheet.id == SheetId::People) {
         check_political_status(pool, crypto, data, &plans, &world, problems).await?;
     }
@@ -1015,7 +1036,10 @@ fn check_within(
                 .and_then(|h| world.households.get(h).cloned()),
             SheetId::Demands => values[1].clone(),
             SheetId::DegreeUpgrades | SheetId::ReserveTalents => values[1].clone(),
+            id if talent::is_talent(id) => talent::unit_of(id, values),
             id if branches::is_branches(id) => branches::unit_of(id, values, world),
+            id if more::is_more(id) => more::unit_of(id, values, world),
+            id if disputes::is_disputes(id) => disputes::unit_of(id, values, world),
             id => industry::unit_of(id, values, world),
         }
     };

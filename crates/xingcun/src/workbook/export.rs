@@ -253,6 +253,11 @@ pub async fn export(
         }
         outreach.insert(sheet.id, rows.into_values().collect());
     }
+    // 培训参训 rows name their training, wherever it was organised.
+    if let Some(attendances) = outreach.get(&SheetId::TrainingAttendances).cloned() {
+        let trainings = outreach.entry(SheetId::Trainings).or_default();
+        crate::talent::add_referenced_trainings(pool, crypto, trainings, &attendances).await?;
+    }
     // The township posts that exported outreach rows rest on (a 包村 needs its leader's post, a
     // 驻村 without 派出单位 its cadre's), so a unit's export imports on its own.
     let outreach_people: Vec<String> = outreach_people.iter().map(i64::to_string).collect();

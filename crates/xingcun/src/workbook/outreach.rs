@@ -35,6 +35,63 @@ enum Src {
     /// A required reference to another record by its text key: `fk` holds the row id of
     /// `table` whose `key` is the cell; the record's `org_code` is the referenced record's.
     Parent(&'static Parent),
+    /// A required reference like [`Src::Parent`] whose record keeps its own `org_code` column
+    /// (an attendance's training).
+    Ref(&'static Parent),
+    /// A personal number sealed as the registry seals a person's (`registry::personal`): its
+    /// ciphertext, blind index and mask columns (a dispute party's ID and phone numbers).
+    Sealed(&'static Sealing),
+}
+
+/// Where and how a [`Src::Sealed`] number is kept.
+#[derive(Debug)]
+struct Sealing {
+    enc: &'static str,
+    bidx: &'static str,
+    masked: &'static str,
+    aad: &'static [u8],
+    /// A phone number (else an ID number).
+    phone: bool,
+}
+
+const PARTY_ID: Sealing = Sealing {
+    enc: "id_enc",
+    bidx: "id_bidx",
+    masked: "id_masked",
+    aad: crate::governance::disputes::AAD_PARTY_ID,
+    phone: false,
+};
+const PARTY_PHONE: Sealing = Sealing {
+    enc: "phone_enc",
+    bidx: "phone_bidx",
+    masked: "phone_masked",
+    aad: crate::governance::disputes::AAD_PARTY_PHONE,
+    phone: true,
+};
+const DISPUTE_OF_RECORD: Parent = Parent {
+    table: "dispute",
+    key: "dispute_no",
+    fk: "dispute_id",
+};
+
+/// Seals a cell's number; `None` for an empty cell.
+fn seal(
+    crypto: &dyn CryptoProvider,
+    s: &Sealing,
+    v: Option<&str>,
+) -> anyhow::Result<Option<personal::Sealed>> {
+    let Some(v) = v else { return Ok(None) };
+    Ok(Some(if s.phone {
+        let p = xingcun_domain::Phone::parse(v).map_err(|e| anyhow::anyhow!("{e}"))?;
+        personal::seal_phone(crypto, &p, s.aad)
+    } else {
+        let id = xingcun_domain::IdNumber::parse(v, chrono::NaiveDate::MAX)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut sealed = personal::seal_id(crypto, &id);
+        // Bound to this column, not to person.id_number.
+        sealed.enc = xingcun_crypto::hex_encode(&crypto.encrypt(id.as_str().as_bytes(), s.aad));
+        sealed
+    }))
 }
 
 /// A referenced table (a rectification case's party org, a problem's case).
@@ -50,10 +107,35 @@ const PARTY_ORG_OF_CASE: Parent = Parent {
     key: "code",
     fk: "party_org_id",
 };
+const PRODUCT_OF_REGISTRATION: Parent = Parent {
+    table: "geo_product",
+    key: "product_no",
+    fk: "product_id",
+};
+const ASSESSMENT_OF_SCORE: Parent = Parent {
+    table: "branch_assessment",
+    key: "assessment_no",
+    fk: "assessment_id",
+};
+const HONOR_OF_OBJECTION: Parent = Parent {
+    table: "honor",
+    key: "honor_no",
+    fk: "honor_id",
+};
+const CONTEST_OF_RECORD: Parent = Parent {
+    table: "contest",
+    key: "contest_no",
+    fk: "contest_id",
+};
 const CASE_OF_PROBLEM: Parent = Parent {
     table: "rectification",
     key: "case_no",
     fk: "case_id",
+};
+const TRAINING_OF_ATTENDANCE: Parent = Parent {
+    table: "training",
+    key: "training_no",
+    fk: "training_id",
 };
 
 struct Table {
@@ -195,6 +277,66 @@ fn table_of(id: SheetId) -> Option<Table> {
                 Col("readiness"),
                 Col("starts_on"),
                 Col("ends_on"),
+                Col("exit_reason"),
+            ],
+        ),
+        SheetId::Trainings => (
+            "training",
+            &[
+                Col("training_no"),
+                Col("org_code"),
+                Col("title"),
+                Col("starts_on"),
+                Col("ends_on"),
+                Col("place"),
+                Col("hours"),
+            ],
+        ),
+        SheetId::TrainingAttendances => (
+            "training_attendance",
+            &[Ref(&TRAINING_OF_ATTENDANCE), Person, Col("org_code")],
+        ),
+        SheetId::PracticePostings => (
+            "practice_posting",
+            &[
+                Person,
+                Col("org_code"),
+                Col("host_unit"),
+                Col("post"),
+                Col("starts_on"),
+                Col("ends_on"),
+            ],
+        ),
+        SheetId::Advisors => (
+            "advisor",
+            &[
+                Person,
+                Col("org_code"),
+                Col("kind"),
+                Col("starts_on"),
+                Col("ends_on"),
+            ],
+        ),
+        SheetId::Advice => (
+            "advice",
+            &[
+                Col("advice_no"),
+                Col("org_code"),
+                Person,
+                Col("given_on"),
+                Col("subject"),
+                Col("content"),
+                Flag("adopted"),
+            ],
+        ),
+        SheetId::SecretaryReviews => (
+            "secretary_review",
+            &[
+                Person,
+                Col("org_code"),
+                Col("year"),
+                Col("result"),
+                Col("pay_grade"),
             ],
         ),
         SheetId::PracticalProjects => (
@@ -265,6 +407,261 @@ fn table_of(id: SheetId) -> Option<Table> {
                 Col("org_code"),
                 Col("starts_on"),
                 Col("ends_on"),
+            ],
+        ),
+        // The branch standard, scores, objections and contests (workbook/sheets/branches.rs).
+        SheetId::BranchStandards => (
+            "branch_standard",
+            &[
+                Col("standard_no"),
+                Col("name"),
+                Col("effective_on"),
+                Col("pass_mark"),
+                Col("model_mark"),
+                Col("interval_months"),
+            ],
+        ),
+        SheetId::StandardSections => (
+            "standard_section",
+            &[
+                Col("section_code"),
+                Col("standard_no"),
+                Col("seq"),
+                Col("name"),
+                Col("note"),
+            ],
+        ),
+        SheetId::StandardCriteria => (
+            "standard_criterion",
+            &[
+                Col("criterion_code"),
+                Col("section_code"),
+                Col("seq"),
+                Col("content"),
+                Col("points"),
+                Col("evidence"),
+            ],
+        ),
+        SheetId::AssessmentScores => (
+            "assessment_score",
+            &[
+                Parent(&ASSESSMENT_OF_SCORE),
+                Col("criterion_code"),
+                Col("score"),
+                Col("evidence"),
+            ],
+        ),
+        SheetId::HonorObjections => (
+            "honor_objection",
+            &[
+                Parent(&HONOR_OF_OBJECTION),
+                Col("objection_no"),
+                Col("lodged_on"),
+                Col("lodged_by"),
+                Col("content"),
+                Col("result"),
+                Col("handled_on"),
+            ],
+        ),
+        SheetId::Contests => (
+            "contest",
+            &[
+                Col("contest_no"),
+                Col("title"),
+                Col("held_on"),
+                Col("org_code"),
+                Flag("drop_extremes"),
+                Col("status"),
+            ],
+        ),
+        SheetId::ContestCriteria => (
+            "contest_criterion",
+            &[
+                Parent(&CONTEST_OF_RECORD),
+                Col("criterion_no"),
+                Col("name"),
+                Col("max_points"),
+            ],
+        ),
+        SheetId::Contestants => (
+            "contestant",
+            &[Parent(&CONTEST_OF_RECORD), Person, Col("village_code")],
+        ),
+        SheetId::ContestJudges => (
+            "contest_judge",
+            &[Parent(&CONTEST_OF_RECORD), Col("username"), Col("name")],
+        ),
+        SheetId::ContestScores => (
+            "contest_score",
+            &[
+                Parent(&CONTEST_OF_RECORD),
+                Col("judge"),
+                Person,
+                Col("criterion_no"),
+                Col("score"),
+            ],
+        ),
+        // The simpler registries (workbook/sheets/more.rs).
+        SheetId::AgriParks => (
+            "agri_park",
+            &[
+                Col("park_no"),
+                Col("name"),
+                Col("org_code"),
+                Col("level"),
+                Col("area"),
+                Col("starts_on"),
+                Col("ends_on"),
+            ],
+        ),
+        SheetId::TechPartnerships => (
+            "tech_partnership",
+            &[
+                Col("partnership_no"),
+                Col("institute"),
+                Col("topic"),
+                Col("introduced"),
+                Col("org_code"),
+                Col("credit_code"),
+                Col("starts_on"),
+                Col("ends_on"),
+            ],
+        ),
+        SheetId::Brands => (
+            "brand",
+            &[
+                Col("brand_no"),
+                Col("name"),
+                Col("org_code"),
+                Col("credit_code"),
+                Col("owner_name"),
+                Col("status"),
+                Col("applied_on"),
+                Col("certified_on"),
+                Col("products"),
+            ],
+        ),
+        SheetId::GeoProducts => (
+            "geo_product",
+            &[
+                Col("product_no"),
+                Col("name"),
+                Col("org_code"),
+                Col("notes"),
+            ],
+        ),
+        SheetId::GeoRegistrations => (
+            "geo_registration",
+            &[
+                Col("registration_no"),
+                Parent(&PRODUCT_OF_REGISTRATION),
+                Col("kind"),
+                Col("status"),
+                Col("applied_on"),
+                Col("registered_on"),
+            ],
+        ),
+        SheetId::LawOutreachEvents | SheetId::CivilityEvents => (
+            if id == SheetId::LawOutreachEvents {
+                "law_outreach_event"
+            } else {
+                "civility_event"
+            },
+            &[
+                Col("event_no"),
+                Col("org_code"),
+                Col("held_on"),
+                Col("place"),
+                Col("organizer"),
+                Col("topic"),
+                Col("attendance"),
+                Col("attendees"),
+                Col("content"),
+            ],
+        ),
+        SheetId::StudySessions => (
+            "study_session",
+            &[
+                Col("session_no"),
+                Parent(&PARTY_ORG_OF_CASE),
+                Col("held_on"),
+                Col("place"),
+                Col("topic"),
+                Col("attendance"),
+                Col("attendees"),
+            ],
+        ),
+        SheetId::SupervisionFindings => (
+            "supervision_finding",
+            &[
+                Col("finding_no"),
+                Col("org_code"),
+                Col("found_on"),
+                Col("source"),
+                Col("description"),
+                Col("measures"),
+                Col("deadline_on"),
+                Col("rectified_on"),
+            ],
+        ),
+        SheetId::Exemplars => (
+            "exemplar",
+            &[
+                Col("exemplar_no"),
+                Col("org_code"),
+                OptPerson("person_id"),
+                Col("title"),
+                Col("published_on"),
+                Col("story"),
+            ],
+        ),
+        SheetId::CanvassRounds => (
+            "canvass_round",
+            &[
+                Col("round_no"),
+                Col("org_code"),
+                Col("held_on"),
+                Col("led_by"),
+                Col("notes"),
+            ],
+        ),
+        SheetId::Disputes => (
+            "dispute",
+            &[
+                Col("dispute_no"),
+                Col("org_code"),
+                Col("found_on"),
+                Col("round_no"),
+                Col("kind"),
+                Col("risk"),
+                Col("summary"),
+                OptPerson("mediator_id"),
+                Col("status"),
+                Col("concluded_on"),
+                Col("outcome"),
+                Col("agreement"),
+            ],
+        ),
+        SheetId::DisputeParties => (
+            "dispute_party",
+            &[
+                Parent(&DISPUTE_OF_RECORD),
+                Col("party_no"),
+                Col("name"),
+                Sealed(&PARTY_ID),
+                Sealed(&PARTY_PHONE),
+                Col("role"),
+            ],
+        ),
+        SheetId::MediationSessions => (
+            "mediation_session",
+            &[
+                Parent(&DISPUTE_OF_RECORD),
+                Col("session_no"),
+                Col("held_on"),
+                Col("place"),
+                OptPerson("mediator_id"),
+                Col("notes"),
             ],
         ),
         _ => return None,
@@ -358,6 +755,11 @@ async fn records_where(
                 joins.push_str(&format!(" JOIN {} r{i} ON r{i}.id = t.{}", pr.table, pr.fk));
                 org = Some("t.org_code".to_string());
             }
+            Src::Ref(pr) => {
+                sel.push(format!("r{i}.{}", pr.key));
+                joins.push_str(&format!(" JOIN {} r{i} ON r{i}.id = t.{}", pr.table, pr.fk));
+            }
+            Src::Sealed(s) => sel.push(format!("t.{}", s.enc)),
             Src::OptPerson(c) => {
                 sel.push(format!("p{i}.id_enc"));
                 joins.push_str(&format!(" LEFT JOIN person p{i} ON p{i}.id = t.{c}"));
@@ -371,6 +773,17 @@ async fn records_where(
     } else {
         "CAST(0 AS BIGINT)".into()
     });
+    // The people of optional person columns too, so an export carries them (a 先进典型's person).
+    let opt_people: Vec<usize> = t
+        .cols
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c, Src::OptPerson(_)))
+        .map(|(i, _)| i)
+        .collect();
+    for i in &opt_people {
+        sel.push(format!("p{i}.id"));
+    }
     let rows: Vec<AnyRow> = match (keys, t.cols[sheet.key[0]]) {
         (Some(keys), Src::Col(key_col)) => {
             let head = format!(
@@ -404,15 +817,22 @@ async fn records_where(
                     Src::OptPerson(_) => r
                         .try_get::<Option<String>, _>(i + 1)?
                         .and_then(|enc| personal::open(crypto, &enc, AAD_PERSON_ID)),
+                    Src::Sealed(s) => r
+                        .try_get::<Option<String>, _>(i + 1)?
+                        .and_then(|enc| personal::open(crypto, &enc, s.aad)),
                     _ => r.try_get(i + 1)?,
                 });
             }
             let pid: i64 = r.try_get(n + 2)?;
+            let mut people = if has_person { vec![pid] } else { Vec::new() };
+            for k in 0..opt_people.len() {
+                people.extend(r.try_get::<Option<i64>, _>(n + 3 + k)?);
+            }
             Ok(Record {
                 id: r.try_get(0)?,
                 values,
                 org: r.try_get(n + 1)?,
-                people: if has_person { vec![pid] } else { Vec::new() },
+                people,
             })
         })
         .collect()
@@ -448,7 +868,9 @@ pub async fn apply(
     let pos = |want: fn(&Src) -> bool| t.cols.iter().position(want);
     let hh_i = pos(|c| matches!(c, Src::Household));
     let team_i = pos(|c| matches!(c, Src::Team));
-    let parent_i = pos(|c| matches!(c, Src::Parent(_)));
+    let parent_i = pos(|c| matches!(c, Src::Parent(_) | Src::Ref(_)));
+    // Only a Parent gives the record its unit; a Ref's record has its own org_code column.
+    let parent_org_i = pos(|c| matches!(c, Src::Parent(_)));
     let org_i = pos(|c| matches!(c, Src::Col("org_code")));
     // Every column that names a person, required or not.
     let person_cols: Vec<usize> = t
@@ -503,7 +925,7 @@ pub async fn apply(
         teams.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
     }
     let mut parents: HashMap<String, (i64, String)> = HashMap::new();
-    if let Some(Src::Parent(pr)) = parent_i.map(|i| t.cols[i]) {
+    if let Some(Src::Parent(pr) | Src::Ref(pr)) = parent_i.map(|i| t.cols[i]) {
         for r in select_in_on(
             tx,
             &format!(
@@ -522,16 +944,31 @@ pub async fn apply(
         .cols
         .iter()
         .map(|c| match c {
-            Src::Parent(pr) => pr.fk,
+            Src::Parent(pr) | Src::Ref(pr) => pr.fk,
             Src::Col(c) | Src::Flag(c) => *c,
             Src::Person => "person_id",
             Src::Household => "household_id",
             Src::Team => "team_id",
             Src::OptHousehold(c) | Src::OptPerson(c) => *c,
+            Src::Sealed(s) => s.enc,
         })
         .collect();
-    if hh_i.is_some() || parent_i.is_some() {
+    if hh_i.is_some() || parent_org_i.is_some() {
         cols.push("org_code");
+    }
+    // A sealed number's index and mask follow the other columns.
+    let sealed: Vec<(usize, &Sealing)> = t
+        .cols
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| match c {
+            Src::Sealed(s) => Some((i, *s)),
+            _ => None,
+        })
+        .collect();
+    for (_, s) in &sealed {
+        cols.push(s.bidx);
+        cols.push(s.masked);
     }
     let now = now_ms();
     let mut inserts = Vec::new();
@@ -570,6 +1007,12 @@ pub async fn apply(
                     org = Some(r.1.clone());
                     Val::I(Some(r.0))
                 }
+                Src::Ref(_) => Val::I(Some(
+                    parents
+                        .get(v.unwrap_or_default())
+                        .ok_or_else(|| anyhow::anyhow!("referenced record missing"))?
+                        .0,
+                )),
                 Src::OptHousehold(_) => Val::I(match v {
                     Some(no) => Some(
                         households
@@ -587,10 +1030,16 @@ pub async fn apply(
                     ),
                     None => None,
                 }),
+                Src::Sealed(s) => Val::T(seal(crypto, s, v)?.map(|x| x.enc)),
             });
         }
-        if hh_i.is_some() || parent_i.is_some() {
+        if hh_i.is_some() || parent_org_i.is_some() {
             vals.push(Val::T(org.clone()));
+        }
+        for (i, s) in &sealed {
+            let x = seal(crypto, s, it.get(*i))?;
+            vals.push(Val::T(x.as_ref().map(|x| x.bidx.clone())));
+            vals.push(Val::T(x.map(|x| x.masked)));
         }
         orgs.push(org);
         match &it.existing {

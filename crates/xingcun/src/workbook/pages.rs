@@ -119,7 +119,7 @@ pub async fn show_imports(
     user: CurrentUser,
 ) -> AppResult<Response> {
     user.require(Permission::ReadData)?;
-    Ok(imports_page(&state, &ctx, &user, None)?.into_response())
+    Ok(imports_page(&state, &ctx, &user, None, None)?.into_response())
 }
 
 fn imports_page(
@@ -127,6 +127,7 @@ fn imports_page(
     ctx: &Ctx,
     user: &CurrentUser,
     error: Option<String>,
+    export_error: Option<String>,
 ) -> AppResult<axum::response::Html<String>> {
     render(
         state,
@@ -137,6 +138,7 @@ fn imports_page(
             can_import => user.can(Permission::WriteData),
             limit_mb => state.config().upload_limit_mb,
             error => error,
+            export_error => export_error,
         },
     )
 }
@@ -154,14 +156,52 @@ pub async fn download_template(user: CurrentUser) -> AppResult<Response> {
     Ok(xlsx_download(bytes, "台账模板.xlsx"))
 }
 
-/// `GET /imports/export`: every sheet of the user's subtree, e.g. `台账_王家庄村_2026-06-30.xlsx`.
+/// Workbook exports one account may download a minute (a burst of as many).
+const EXPORTS_PER_MINUTE: u32 = 6;
+
+/// The reason given for a workbook export.
+#[derive(Debug, serde::Deserialize)]
+pub struct ExportForm {
+    pub reason: String,
+}
+
+/// `POST /imports/export` (with a reason): every sheet of the user's subtree, e.g.
+/// `台账_王家庄村_2026-06-30.xlsx`. The workbook holds whole ID and phone numbers, so the
+/// reason is required and an access-log row is written before a byte is sent; the export is
+/// rate-limited per account.
 pub async fn export_workbook(
     State(state): State<AppState>,
+    ctx: Ctx,
     user: CurrentUser,
+    axum::Form(f): axum::Form<ExportForm>,
 ) -> AppResult<Response> {
     if !can_export(&user) {
         return Err(AppError::Forbidden);
     }
+    if let Err(AppError::Invalid(msg)) = crate::security::check_reason(&f.reason) {
+        let page = imports_page(&state, &ctx, &user, None, Some(msg))?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    if !state.limiter().allow(
+        &format!("export:{}", user.id),
+        EXPORTS_PER_MINUTE,
+        EXPORTS_PER_MINUTE,
+    ) {
+        return Err(AppError::TooManyRequests);
+    }
+    crate::security::record_access(
+        state.db(),
+        &user,
+        &crate::security::Access {
+            subject: "workbook",
+            subject_key: &user.org_code,
+            subject_name: &user.org_name,
+            field: "id_number,phone",
+            reason: &f.reason,
+            org_code: Some(&user.org_code),
+        },
+    )
+    .await?;
     let bytes = super::export::export(
         &state.db().pool,
         state.crypto(),
@@ -344,7 +384,7 @@ pub async fn upload_workbook(
     let UploadForm { upload, check_only } = match form {
         Ok(f) => f,
         Err(message) => {
-            let page = imports_page(&state, &ctx, &user, Some(message))?;
+            let page = imports_page(&state, &ctx, &user, Some(message), None)?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };

@@ -2,6 +2,8 @@
 //! them. Import, export and templates all read these definitions.
 
 use xingcun_domain::division::OrgKind;
+use xingcun_domain::enums::ContestStatus;
+use xingcun_domain::enums::{AdvisorKind, PoolExit, ReviewResult};
 use xingcun_domain::enums::{AssessmentResult, HonorKind, HonorStatus, ProjectStatus};
 use xingcun_domain::enums::{
     CadreCategory, DemandCategory, DemandField, DemandSource, DemandStatus, DeregistrationReason,
@@ -60,9 +62,15 @@ pub enum EnumKind {
     HonorKind,
     HonorStatus,
     AssessmentResult,
+    ContestStatus,
     TalentSource,
     Readiness,
     BusinessKind,
+    PoolExit,
+    AdvisorKind,
+    ReviewResult,
+    /// A word list of the simpler registries (`sheets/more.rs`).
+    Words(&'static Words),
 }
 
 impl EnumKind {
@@ -104,8 +112,13 @@ impl EnumKind {
             EnumKind::HonorKind => p(HonorKind::parse(s), HonorKind::code),
             EnumKind::HonorStatus => p(HonorStatus::parse(s), HonorStatus::code),
             EnumKind::AssessmentResult => p(AssessmentResult::parse(s), AssessmentResult::code),
+            EnumKind::ContestStatus => p(ContestStatus::parse(s), ContestStatus::code),
             EnumKind::TalentSource => p(TalentSource::parse(s), TalentSource::code),
             EnumKind::Readiness => p(Readiness::parse(s), Readiness::code),
+            EnumKind::PoolExit => p(PoolExit::parse(s), PoolExit::code),
+            EnumKind::AdvisorKind => p(AdvisorKind::parse(s), AdvisorKind::code),
+            EnumKind::ReviewResult => p(ReviewResult::parse(s), ReviewResult::code),
+            EnumKind::Words(w) => w.parse(s),
         }
     }
 
@@ -150,8 +163,13 @@ impl EnumKind {
             EnumKind::AssessmentResult => {
                 AssessmentResult::from_code(code).map(AssessmentResult::label)
             }
+            EnumKind::ContestStatus => ContestStatus::from_code(code).map(ContestStatus::label),
             EnumKind::TalentSource => TalentSource::from_code(code).map(TalentSource::label),
             EnumKind::Readiness => Readiness::from_code(code).map(Readiness::label),
+            EnumKind::PoolExit => PoolExit::from_code(code).map(PoolExit::label),
+            EnumKind::AdvisorKind => AdvisorKind::from_code(code).map(AdvisorKind::label),
+            EnumKind::ReviewResult => ReviewResult::from_code(code).map(ReviewResult::label),
+            EnumKind::Words(w) => w.label(code),
         }
     }
 
@@ -185,8 +203,13 @@ impl EnumKind {
             EnumKind::HonorKind => HonorKind::LABELS,
             EnumKind::HonorStatus => HonorStatus::LABELS,
             EnumKind::AssessmentResult => AssessmentResult::LABELS,
+            EnumKind::ContestStatus => ContestStatus::LABELS,
             EnumKind::TalentSource => TalentSource::LABELS,
             EnumKind::Readiness => Readiness::LABELS,
+            EnumKind::PoolExit => PoolExit::LABELS,
+            EnumKind::AdvisorKind => AdvisorKind::LABELS,
+            EnumKind::ReviewResult => ReviewResult::LABELS,
+            EnumKind::Words(w) => w.labels,
         }
     }
 }
@@ -251,11 +274,41 @@ pub enum SheetId {
     Honors,
     ModelSites,
     Assessments,
+    BranchStandards,
+    StandardSections,
+    StandardCriteria,
+    AssessmentScores,
+    HonorObjections,
+    Contests,
+    ContestCriteria,
+    Contestants,
+    ContestJudges,
+    ContestScores,
     DegreeUpgrades,
     ReserveTalents,
+    Trainings,
+    TrainingAttendances,
+    PracticePostings,
+    Advisors,
+    Advice,
+    SecretaryReviews,
     Businesses,
     BusinessHouseholds,
     TourismProjects,
+    AgriParks,
+    TechPartnerships,
+    Brands,
+    GeoProducts,
+    GeoRegistrations,
+    LawOutreachEvents,
+    CivilityEvents,
+    CanvassRounds,
+    Disputes,
+    DisputeParties,
+    MediationSessions,
+    StudySessions,
+    SupervisionFindings,
+    Exemplars,
 }
 
 /// A sheet: its name, its columns (the key's columns first) and how many columns form the key.
@@ -279,6 +332,14 @@ impl Sheet {
 
 use EnumKind as E;
 use Kind::*;
+
+mod more;
+pub use more::*;
+mod branches;
+pub use crate::governance::disputes_sheets::{
+    CANVASS_ROUNDS, DISPUTE_PARTIES, DISPUTES, MEDIATION_SESSIONS,
+};
+pub use branches::*;
 
 pub static ORG_UNITS: Sheet = Sheet {
     id: SheetId::OrgUnits,
@@ -706,8 +767,121 @@ pub static RESERVE_TALENTS: Sheet = Sheet {
             Date,
             "不再在库的第一天（如任职），晚于入库日期",
         ),
+        col(
+            "出库原因",
+            false,
+            Enum(E::PoolExit),
+            "任职/其他，只随出库日期填写",
+        ),
     ],
     key: &[0, 6],
+};
+
+/// 培训班 (trainings): docs/workbook-modules.md.
+pub static TRAININGS: Sheet = Sheet {
+    id: SheetId::Trainings,
+    name: "培训班",
+    columns: &[
+        col("培训编号", true, Ident, "全区唯一"),
+        col("主办单位编码", true, Ident, "区、乡镇或村(社区)"),
+        col("名称", true, Text, ""),
+        col("开始日期", true, Date, "培训人次按开始日期计入时期"),
+        col("结束日期", false, Date, "不早于开始日期"),
+        col("地点", false, Text, ""),
+        col("学时", false, Text, "非负数，最多一位小数"),
+    ],
+    key: &[0],
+};
+
+/// 培训参训 (who attended a training).
+pub static TRAINING_ATTENDANCES: Sheet = Sheet {
+    id: SheetId::TrainingAttendances,
+    name: "培训参训",
+    columns: &[
+        col("培训编号", true, Ident, "培训班表或系统中的编号"),
+        col("身份证号", true, IdNumber, ""),
+        col(
+            "所属区划编码",
+            true,
+            Ident,
+            "参训记录所属单位，一般为所在村",
+        ),
+    ],
+    key: &[0, 1],
+};
+
+/// 实践锻炼 (practice postings of reserve talents).
+pub static PRACTICE_POSTINGS: Sheet = Sheet {
+    id: SheetId::PracticePostings,
+    name: "实践锻炼",
+    columns: &[
+        col("身份证号", true, IdNumber, "须为后备人才"),
+        col("所属区划编码", true, Ident, "记录所属单位，一般为所在村"),
+        col("锻炼单位", true, Text, "如 镇党政办"),
+        col("岗位", true, Text, ""),
+        col("开始日期", true, Date, ""),
+        col("结束日期", false, Date, "不早于开始日期"),
+    ],
+    key: &[0, 2, 4],
+};
+
+/// 村务顾问 (advisors attached to a village).
+pub static ADVISORS: Sheet = Sheet {
+    id: SheetId::Advisors,
+    name: "村务顾问",
+    columns: &[
+        col("身份证号", true, IdNumber, ""),
+        col("村编码", true, Ident, "行政村或社区"),
+        col(
+            "类型",
+            true,
+            Enum(E::AdvisorKind),
+            "老党员/退休干部/乡贤/其他",
+        ),
+        col("开始日期", true, Date, ""),
+        col("结束日期", false, Date, "不再担任的第一天，晚于开始日期"),
+    ],
+    key: &[0, 1, 3],
+};
+
+/// 顾问建议 (advice given by an advisor).
+pub static ADVICE: Sheet = Sheet {
+    id: SheetId::Advice,
+    name: "顾问建议",
+    columns: &[
+        col("建议编号", true, Ident, "全区唯一"),
+        col("村编码", true, Ident, ""),
+        col(
+            "顾问身份证号",
+            true,
+            IdNumber,
+            "提出日期须为该村在任村务顾问",
+        ),
+        col("提出日期", true, Date, "不晚于今天"),
+        col("事项", true, Text, ""),
+        col("内容", false, Multiline, ""),
+        with_default("是否采纳", Bool, "0", "是/否，默认 否"),
+    ],
+    key: &[0],
+};
+
+/// 书记年度考核 (annual reviews and pay grades of village secretaries, 专业化管理).
+pub static SECRETARY_REVIEWS: Sheet = Sheet {
+    id: SheetId::SecretaryReviews,
+    name: "书记年度考核",
+    columns: &[
+        col("身份证号", true, IdNumber, "当年曾任该村党组织书记"),
+        col("村编码", true, Ident, ""),
+        col("年度", true, Ident, "四位年份，不晚于今年"),
+        col(
+            "考核结果",
+            true,
+            Enum(E::ReviewResult),
+            "优秀/称职/基本称职/不称职",
+        ),
+        col("报酬等级", false, Text, "如 二级"),
+    ],
+    key: &[0, 2],
 };
 
 /// 实事 (practical projects): docs/workbook-modules.md.
@@ -836,11 +1010,41 @@ pub static SHEETS: &[&Sheet] = &[
     &HONORS,
     &MODEL_SITES,
     &ASSESSMENTS,
+    &BRANCH_STANDARDS,
+    &STANDARD_SECTIONS,
+    &STANDARD_CRITERIA,
+    &ASSESSMENT_SCORES,
+    &HONOR_OBJECTIONS,
+    &CONTESTS,
+    &CONTEST_CRITERIA,
+    &CONTESTANTS,
+    &CONTEST_JUDGES,
+    &CONTEST_SCORES,
     &DEGREE_UPGRADES,
     &RESERVE_TALENTS,
+    &TRAININGS,
+    &TRAINING_ATTENDANCES,
+    &PRACTICE_POSTINGS,
+    &ADVISORS,
+    &ADVICE,
+    &SECRETARY_REVIEWS,
     &BUSINESSES,
     &BUSINESS_HOUSEHOLDS,
     &TOURISM_PROJECTS,
+    &AGRI_PARKS,
+    &TECH_PARTNERSHIPS,
+    &BRANDS,
+    &GEO_PRODUCTS,
+    &GEO_REGISTRATIONS,
+    &LAW_OUTREACH_EVENTS,
+    &CIVILITY_EVENTS,
+    &CANVASS_ROUNDS,
+    &DISPUTES,
+    &DISPUTE_PARTIES,
+    &MEDIATION_SESSIONS,
+    &STUDY_SESSIONS,
+    &SUPERVISION_FINDINGS,
+    &EXEMPLARS,
 ];
 
 /// The sheet with this name, if it is one of ours.

@@ -805,3 +805,655 @@ async fn lists_filter_by_state_and_an_overdue_problem_raises_an_alert() {
     assert_eq!(next.len(), 1, "{next:?}");
     assert!(next[0].contains("ZD8") && next[0].contains("问题 1"));
 }
+
+// ------------------------------------------------------------------ steps, standard, contests
+
+fn days_ago(n: i64) -> String {
+    (xingcun::dates::today() - chrono::Duration::days(n)).to_string()
+}
+
+async fn one(app: &TestApp, sql: &str, key: &str) -> Option<String> {
+    use sqlx::Row;
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+        .bind(key.to_string())
+        .fetch_optional(&app.db().pool)
+        .await
+        .unwrap()
+        .and_then(|r| r.try_get::<Option<String>, _>(0).unwrap())
+}
+
+fn extra_records() -> Vec<u8> {
+    let mut sheets = party_sheets();
+    sheets.push((
+        "荣誉",
+        vec![
+            s(&[
+                "荣誉编号",
+                "荣誉类型",
+                "身份证号",
+                "所属区划编码",
+                "状态",
+                "提名日期",
+            ]),
+            s(&[
+                "RY9",
+                "带富致富先锋",
+                &person(1),
+                VILLAGE,
+                "提名",
+                &days_ago(60),
+            ]),
+            s(&[
+                "RY10",
+                "带富致富先锋",
+                &person(3),
+                VILLAGE,
+                "审核通过",
+                &days_ago(60),
+            ]),
+        ],
+    ));
+    sheets.push((
+        "实事",
+        vec![
+            s(&["实事编号", "村编码", "名称", "状态"]),
+            s(&["SS9", VILLAGE, "修缮村级活动场所", "计划"]),
+        ],
+    ));
+    book(&sheets)
+}
+
+#[tokio::test]
+async fn honours_go_through_notice_and_objections_before_the_award() {
+    let app = TestApp::new().await;
+    import_ok(&app, fixture_book()).await;
+    import_ok(&app, extra_records()).await;
+    let mut c = app.signed_in("admin").await;
+    let status = |no: &'static str| {
+        let app = &app;
+        async move { one(app, "SELECT status FROM honor WHERE honor_no = $1", no).await }
+    };
+    let step = |fields: Vec<(&'static str, String)>| fields;
+    let post =
+        async |c: &mut crate::harness::Client, path: &str, f: Vec<(&'static str, String)>| {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            c.post_form(path, &f).await
+        };
+    // 提名 → 审核通过 → 公示 (a period that has ended) → an objection blocks the award.
+    let r = post(
+        &mut c,
+        "/branches/honors/RY9/step",
+        step(vec![("action", "review".into())]),
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let r = post(
+        &mut c,
+        "/branches/honors/RY9/step",
+        vec![
+            ("action", "publish".into()),
+            ("from", days_ago(20)),
+            ("to", days_ago(10)),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert_eq!(status("RY9").await.as_deref(), Some("notice"));
+    let r = post(
+        &mut c,
+        "/branches/honors/RY9/objections",
+        vec![
+            ("lodged_on", days_ago(15)),
+            ("lodged_by", "村民甲".into()),
+            ("content", "带富成效有夸大".into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let r = post(
+        &mut c,
+        "/branches/honors/RY9/step",
+        vec![("action", "award".into()), ("on", days_ago(0))],
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("异议尚未处理"), "{}", r.text);
+    assert_eq!(status("RY9").await.as_deref(), Some("notice"));
+    // Handled: now the award goes through.
+    let r = post(
+        &mut c,
+        "/branches/honors/RY9/objections",
+        vec![
+            ("objection_no", "1".into()),
+            ("result", "经核实，异议不成立".into()),
+            ("handled_on", days_ago(5)),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let r = post(
+        &mut c,
+        "/branches/honors/RY9/step",
+        vec![("action", "award".into()), ("on", days_ago(0))],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert_eq!(status("RY9").await.as_deref(), Some("awarded"));
+    let page = c.get("/branches/honors/RY9").await;
+    assert!(page.text.contains("经核实，异议不成立") && page.text.contains("已授予"));
+    let roll = c.get(&format!("/branches/roll?org={VILLAGE}")).await;
+    assert!(
+        roll.text.contains(">RY9<") && !roll.text.contains(">RY3<"),
+        "{}",
+        roll.text
+    );
+    // Before the notice ends: refused, nothing written.
+    let r = post(
+        &mut c,
+        "/branches/honors/RY10/step",
+        vec![
+            ("action", "publish".into()),
+            ("from", days_ago(1)),
+            (
+                "to",
+                (xingcun::dates::today() + chrono::Duration::days(5)).to_string(),
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let r = post(
+        &mut c,
+        "/branches/honors/RY10/step",
+        vec![("action", "award".into()), ("on", days_ago(0))],
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("结束前不能授予"), "{}", r.text);
+    // A step the table does not allow is refused.
+    let r = post(
+        &mut c,
+        "/branches/honors/RY1/step",
+        step(vec![("action", "reject".into())]),
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(status("RY1").await.as_deref(), Some("awarded"));
+    // Through the workbook: awarding RY3 with an open objection of the same workbook is refused.
+    let mut sheets = party_sheets();
+    sheets.push((
+        "荣誉",
+        vec![
+            s(&[
+                "荣誉编号",
+                "荣誉类型",
+                "身份证号",
+                "所属区划编码",
+                "状态",
+                "提名日期",
+                "公示开始日期",
+                "公示结束日期",
+                "授予日期",
+            ]),
+            s(&[
+                "RY3",
+                "好支书",
+                &person(2),
+                OTHER_VILLAGE,
+                "已授予",
+                "2026-05-01",
+                "2026-06-20",
+                "2026-06-27",
+                "2026-07-01",
+            ]),
+        ],
+    ));
+    sheets.push((
+        "荣誉异议",
+        vec![
+            s(&["荣誉编号", "异议序号", "提出日期", "提出人", "内容"]),
+            s(&["RY3", "1", "2026-06-21", "村民乙", "不符合条件"]),
+        ],
+    ));
+    let p = refused(&app, book(&sheets)).await;
+    assert!(
+        p.iter()
+            .any(|p| p.sheet == "荣誉" && p.message.contains("异议尚未处理")),
+        "{p:?}"
+    );
+    assert!(has(&p, "荣誉异议", 2, "处理日期", "异议尚未处理"), "{p:?}");
+}
+
+#[tokio::test]
+async fn steps_are_scoped_and_acceptance_needs_every_problem_solved() {
+    let app = TestApp::new().await;
+    import_ok(&app, fixture_book()).await;
+    import_ok(&app, extra_records()).await;
+    let mut c = app.signed_in("admin").await;
+    // ZD5 has an unsolved problem: 验收销号 is refused, nothing written.
+    let r = c
+        .post_form(
+            "/branches/rectifications/ZD5/accept",
+            &[("on", &days_ago(0))],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("未解决"), "{}", r.text);
+    let accepted = one(
+        &app,
+        "SELECT accepted_on FROM rectification WHERE case_no = $1",
+        "ZD5",
+    )
+    .await;
+    assert_eq!(accepted, None);
+    // A project: 完成 before 开工 is refused; 开工 then 完成 go through.
+    let r = c
+        .post_form("/branches/projects/SS9/step", &[("action", "complete")])
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("不能完成"), "{}", r.text);
+    for (action, on) in [("start", days_ago(3)), ("complete", days_ago(0))] {
+        let r = c
+            .post_form(
+                "/branches/projects/SS9/step",
+                &[("action", action), ("on", &on)],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{action}: {}", r.text);
+    }
+    let st = one(
+        &app,
+        "SELECT status FROM practical_project WHERE project_no = $1",
+        "SS9",
+    )
+    .await;
+    assert_eq!(st.as_deref(), Some("completed"));
+    // Every step is audited.
+    let audited = one(
+        &app,
+        "SELECT CAST(COUNT(*) AS TEXT) FROM audit_log WHERE entity = 'practical_project' AND entity_key = $1",
+        "SS9",
+    )
+    .await;
+    assert_eq!(audited.as_deref(), Some("3"), "insert, start, complete");
+    // The township's user: its records are there, another township's are 404, read or write.
+    let mut t = app.signed_in("xiangzhen").await;
+    assert_eq!(t.get("/branches/honors/RY1").await.status, 200);
+    assert_eq!(t.get("/branches/rectifications/ZD1").await.status, 200);
+    for path in [
+        "/branches/honors/RY3",
+        "/branches/rectifications/ZD3",
+        "/branches/projects/SS4",
+        "/branches/assessments/PD3",
+    ] {
+        assert_eq!(t.get(path).await.status, 404, "{path}");
+    }
+    for (path, action) in [
+        ("/branches/honors/RY3/step", "reject"),
+        ("/branches/projects/SS4/step", "start"),
+        ("/branches/rectifications/ZD3/accept", ""),
+    ] {
+        let r = t.post_form(path, &[("action", action)]).await;
+        assert_eq!(r.status, 404, "{path}");
+    }
+    assert_eq!(
+        one(&app, "SELECT status FROM honor WHERE honor_no = $1", "RY3")
+            .await
+            .as_deref(),
+        Some("notice")
+    );
+}
+
+#[tokio::test]
+async fn assessments_are_scored_on_the_standard_in_force_and_the_figures_stay() {
+    let app = TestApp::new().await;
+    import_ok(&app, fixture_book()).await;
+    let mut sheets = party_sheets();
+    sheets.push((
+        "达标标准",
+        vec![
+            s(&[
+                "标准编号",
+                "名称",
+                "启用日期",
+                "达标分",
+                "示范分",
+                "复评周期",
+            ]),
+            s(&["BZ2026", "新标准", NEXT, "60", "80", "1"]),
+        ],
+    ));
+    sheets.push((
+        "标准分项",
+        vec![
+            s(&["分项编码", "标准编号", "分项序号", "名称"]),
+            s(&["BZ2026-1", "BZ2026", "1", "五个精准"]),
+        ],
+    ));
+    sheets.push((
+        "标准指标",
+        vec![
+            s(&[
+                "指标编码",
+                "分项编码",
+                "指标序号",
+                "内容",
+                "分值",
+                "佐证要求",
+            ]),
+            s(&["BZ2026-1-1", "BZ2026-1", "1", "精准识别", "10", "台账"]),
+        ],
+    ));
+    let scores_head = s(&["评定编号", "指标编码", "得分", "佐证"]);
+    let mut bad = sheets.clone();
+    bad.push((
+        "达标评分",
+        vec![
+            scores_head.clone(),
+            // Above the criterion's 5 points.
+            s(&["PD2", "BZ2024-1-1", "6", ""]),
+            // PD2 (on D) is under BZ2024, not the standard starting the day after.
+            s(&["PD2", "BZ2026-1-1", "8", ""]),
+            s(&["PD2", "BZ9999-1-1", "1", ""]),
+        ],
+    ));
+    let p = refused(&app, book(&bad)).await;
+    assert!(has(&p, "达标评分", 2, "得分", "不能超过5"), "{p:?}");
+    assert!(
+        has(&p, "达标评分", 3, "指标编码", "适用的是标准 BZ2024"),
+        "{p:?}"
+    );
+    assert!(has(&p, "达标评分", 4, "指标编码", "不存在"), "{p:?}");
+    sheets.push((
+        "达标评分",
+        vec![
+            scores_head,
+            s(&["PD2", "BZ2024-2-1", "4.5", "查阅党员花名册"]),
+            s(&["PD2", "BZ2024-3-1", "5", ""]),
+            s(&["PD4", "BZ2026-1-1", "8", ""]),
+        ],
+    ));
+    import_ok(&app, book(&sheets)).await;
+    let mut c = app.signed_in("admin").await;
+    let page = c.get("/branches/assessments/PD2").await;
+    assert_eq!(page.status, 200);
+    for want in [
+        "五个精准（得分 4.5，满分 25）",
+        "四个一（得分 5，满分 20）",
+        "查阅党员花名册",
+        "BZ2024",
+        ">PD1<",
+    ] {
+        assert!(page.text.contains(want), "{want}: {}", page.text);
+    }
+    let page = c.get("/branches/standards").await;
+    assert!(page.text.contains("BZ2026") && page.text.contains("四个一"));
+    // P2's latest (PD4, under BZ2026: every month) is due; P1's (PD2, BZ2024: two years) is not.
+    let due = c.get("/branches/due").await;
+    assert!(
+        due.text.contains("P2党组织") && !due.text.contains("P1党组织"),
+        "{}",
+        due.text
+    );
+    // The figures are the counts made by hand, scores and standards notwithstanding.
+    let pool = &app.db().pool;
+    let unit = xingcun::org::get(pool, &Scope::everything(), DISTRICT)
+        .await
+        .unwrap()
+        .scope();
+    for at in [D, NEXT] {
+        let dates = Dates {
+            as_of: date(at),
+            from: date("2026-01-01"),
+            to: date(at),
+        };
+        for (key, want) in by_hand("990101", "2026-01-01", at) {
+            let ind = xingcun::indicators::registry::find(key).unwrap();
+            let got = xingcun::indicators::figure(pool, ind, &unit, &dates)
+                .await
+                .unwrap();
+            assert_eq!(got, Figure::Count(want), "{key} at {at}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn judges_score_a_contest_and_the_ranking_follows_the_rule() {
+    let app = TestApp::new().await;
+    import_ok(&app, fixture_book()).await;
+    let mut sheets = party_sheets();
+    sheets.push((
+        "擂台赛",
+        vec![
+            s(&[
+                "赛事编号",
+                "名称",
+                "比赛日期",
+                "主办单位编码",
+                "去掉最高最低分",
+                "状态",
+            ]),
+            s(&[
+                "LT1",
+                "青山镇书记擂台赛",
+                "2026-06-01",
+                TOWNSHIP,
+                "是",
+                "评分中",
+            ]),
+        ],
+    ));
+    sheets.push((
+        "擂台赛指标",
+        vec![
+            s(&["赛事编号", "指标序号", "名称", "满分"]),
+            s(&["LT1", "1", "述职", "60"]),
+            s(&["LT1", "2", "答辩", "40"]),
+        ],
+    ));
+    sheets.push((
+        "擂台赛选手",
+        vec![
+            s(&["赛事编号", "身份证号", "村编码"]),
+            vec!["LT1".into(), person(1), VILLAGE.into()],
+            vec!["LT1".into(), person(2), OTHER_VILLAGE.into()],
+            vec!["LT1".into(), person(3), VILLAGE2.into()],
+        ],
+    ));
+    sheets.push((
+        "擂台赛评委",
+        vec![
+            s(&["赛事编号", "评委账号", "姓名"]),
+            s(&["LT1", "admin", "评委甲"]),
+            s(&["LT1", "xiangzhen", "评委乙"]),
+            s(&["LT1", "cungan", "评委丙"]),
+        ],
+    ));
+    // 评委丙's scores come in a workbook: 王1 70, 王2 75, 王3 65.
+    let mut marks = vec![s(&[
+        "赛事编号",
+        "评委账号",
+        "选手身份证号",
+        "指标序号",
+        "得分",
+    ])];
+    for (p, a, b) in [(1, "42", "28"), (2, "45", "30"), (3, "39", "26")] {
+        marks.push(vec![
+            "LT1".into(),
+            "cungan".into(),
+            person(p),
+            "1".into(),
+            a.into(),
+        ]);
+        marks.push(vec![
+            "LT1".into(),
+            "cungan".into(),
+            person(p),
+            "2".into(),
+            b.into(),
+        ]);
+    }
+    sheets.push(("擂台赛评分", marks));
+    import_ok(&app, book(&sheets)).await;
+    let pid = |n: u32| {
+        let app = &app;
+        async move {
+            use sqlx::Row;
+            sqlx::query("SELECT id FROM person WHERE name = $1")
+                .bind(format!("王{n}"))
+                .fetch_one(&app.db().pool)
+                .await
+                .unwrap()
+                .try_get::<i64, _>(0)
+                .unwrap()
+        }
+    };
+    let ids = [pid(1).await, pid(2).await, pid(3).await];
+    // 评委甲: 90, 85, 60; 评委乙: 80, 80, 95 — entered on the contest's page.
+    for (user, marks) in [
+        ("admin", [("54", "36"), ("51", "34"), ("36", "24")]),
+        ("xiangzhen", [("48", "32"), ("48", "32"), ("57", "38")]),
+    ] {
+        let mut c = app.signed_in(user).await;
+        let page = c.get("/branches/contests/LT1").await;
+        assert!(page.text.contains("保存评分"), "{user} sees the score form");
+        let mut fields: Vec<(String, String)> = Vec::new();
+        for (id, (a, b)) in ids.iter().zip(marks) {
+            fields.push((format!("s.{id}.1"), a.into()));
+            fields.push((format!("s.{id}.2"), b.into()));
+        }
+        let f: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let r = c.post_form("/branches/contests/LT1/scores", &f).await;
+        assert_eq!(r.status, 303, "{user}: {}", r.text);
+    }
+    // Above the maximum: refused.
+    let mut c = app.signed_in("admin").await;
+    let over = format!("s.{}.2", ids[0]);
+    let r = c
+        .post_form("/branches/contests/LT1/scores", &[(&over, "50")])
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("不能超过40"), "{}", r.text);
+    // Not a judge: no form, and a post is refused.
+    let mut reader = app.signed_in("chakan").await;
+    let page = reader.get("/branches/contests/LT1").await;
+    assert!(!page.text.contains("保存评分"));
+    let r = reader
+        .post_form("/branches/contests/LT1/scores", &[(&over, "30")])
+        .await;
+    assert_eq!(r.status, 403);
+    // Drop one highest and one lowest judge total: 王1 80, 王2 80, 王3 65. 王1 and 王2 have one
+    // first place each and the same lowest counted total: they share first place.
+    let page = c.get("/branches/contests/LT1").await;
+    let rank_of = |name: &str| {
+        let at = page
+            .text
+            .find(&format!("data-label=\"选手\">{name}<"))
+            .unwrap();
+        let head = &page.text[..at];
+        let cell = head.rfind("data-label=\"名次\">").unwrap();
+        head[cell + "data-label=\"名次\">".len()..]
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        [rank_of("王1"), rank_of("王2"), rank_of("王3")],
+        ["1", "1", "3"]
+    );
+    assert!(page.text.contains("80.00") && page.text.contains("65.00"));
+    // Published: the scores are frozen, on the page and in a workbook.
+    let r = c
+        .post_form("/branches/contests/LT1/step", &[("action", "publish")])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let again = format!("s.{}.1", ids[0]);
+    let r = c
+        .post_form("/branches/contests/LT1/scores", &[(&again, "10")])
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("已公布"), "{}", r.text);
+    let list = c.get("/branches/contests?status=published").await;
+    assert!(list.text.contains(">LT1<"));
+    // The other township's user cannot see it.
+    let mut other = app.signed_in("cungan").await;
+    assert_eq!(other.get("/branches/contests/LT1").await.status, 404);
+}
+
+#[tokio::test]
+async fn branch_records_have_create_and_edit_forms() {
+    let app = TestApp::new().await;
+    import_ok(&app, fixture_book()).await;
+    let mut c = app.signed_in("admin").await;
+    for slug in [
+        "practical-projects",
+        "rectifications",
+        "rectification-problems",
+        "honors",
+        "honor-objections",
+        "model-sites",
+        "assessments",
+        "assessment-scores",
+        "branch-standards",
+        "standard-sections",
+        "standard-criteria",
+        "contests",
+        "contest-criteria",
+        "contestants",
+        "contest-judges",
+    ] {
+        let page = c.get(&format!("/registry/{slug}/new")).await;
+        assert_eq!(page.status, 200, "{slug}");
+    }
+    let r = c
+        .post_form(
+            "/registry/practical-projects/new",
+            &[
+                ("实事编号", "SS20"),
+                ("村编码", VILLAGE),
+                ("名称", "安装太阳能路灯"),
+                ("状态", "计划"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let st = one(
+        &app,
+        "SELECT status FROM practical_project WHERE project_no = $1",
+        "SS20",
+    )
+    .await;
+    assert_eq!(st.as_deref(), Some("planned"));
+    let page = c.get("/registry/practical-projects/edit?key=SS1").await;
+    assert_eq!(page.status, 200);
+    // A problem is addressed by its row id; another township's user gets 404.
+    let id = one(
+        &app,
+        "SELECT CAST(p.id AS TEXT) FROM rectification_problem p JOIN rectification r ON r.id = p.case_id
+          WHERE r.case_no = $1 AND p.problem_no = '1'",
+        "ZD3",
+    )
+    .await
+    .unwrap();
+    let path = format!("/registry/rectification-problems/edit?key={id}");
+    assert_eq!(c.get(&path).await.status, 200);
+    let mut t = app.signed_in("xiangzhen").await;
+    assert_eq!(t.get(&path).await.status, 404);
+    // The standard is the district's: a township's user cannot open it.
+    assert_eq!(
+        t.get("/registry/branch-standards/edit?key=BZ2024")
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        c.get("/registry/branch-standards/edit?key=BZ2024")
+            .await
+            .status,
+        200
+    );
+}

@@ -432,3 +432,80 @@ async fn a_write_after_a_view_shows_in_the_next_view() {
     );
     assert_eq!(change_of(figure_row(&after, "outreach.visits")), "▲2");
 }
+
+#[tokio::test]
+async fn after_a_write_only_the_figures_reading_that_kind_of_record_are_computed_again() {
+    let app = app().await;
+    let pool = &app.db().pool;
+    let district = xingcun::org::get(pool, &Scope::everything(), DISTRICT)
+        .await
+        .unwrap();
+    let dates = Dates {
+        as_of: d("2026-06-30"),
+        from: d("2026-04-01"),
+        to: d("2026-06-30"),
+    };
+    let db = "after-a-write";
+    let first = xingcun::dashboard::compute_cached(db, pool, &district, &dates)
+        .await
+        .unwrap();
+    assert_eq!(first.computed, INDICATORS.len());
+    let again = xingcun::dashboard::compute_cached(db, pool, &district, &dates)
+        .await
+        .unwrap();
+    assert_eq!(
+        again.computed, 0,
+        "nothing written: every row from the cache"
+    );
+
+    // One more visit: the figures that read visits are computed again, the others are not.
+    let member = id("19650404", 17);
+    let more = book(&[(
+        "走访",
+        rows(&[
+            &["走访编号", "户编号", "走访人身份证号", "走访日期"],
+            &["V6", "H1", &member, "2026-06-20"],
+        ]),
+    )]);
+    match run(&app, more, &opts()).await {
+        ImportOutcome::Done { written: true, .. } => {}
+        other => panic!("refused: {other:?}"),
+    }
+    let after = xingcun::dashboard::compute_cached(db, pool, &district, &dates)
+        .await
+        .unwrap();
+    let reading_visits = INDICATORS
+        .iter()
+        .filter(|i| xingcun::dashboard::reads(i).iter().any(|t| t == "visit"))
+        .count();
+    assert!(reading_visits >= 1);
+    assert_eq!(after.computed, reading_visits);
+    assert!(after.computed < INDICATORS.len());
+    // And every figure, cached or not, is the one computed from nothing.
+    let fresh = xingcun::dashboard::compute(pool, &district, &dates)
+        .await
+        .unwrap();
+    for (a, b) in after.rows.iter().zip(&fresh.rows) {
+        assert_eq!(a.ind.key, b.ind.key);
+        assert_eq!(
+            (a.current.text(), a.previous.text()),
+            (b.current.text(), b.previous.text()),
+            "{}",
+            a.ind.key
+        );
+        let texts = |r: &xingcun::dashboard::Row| -> Vec<String> {
+            r.trend
+                .iter()
+                .map(Figure::text)
+                .chain(r.ranking.iter().map(|(i, f)| format!("{i}:{}", f.text())))
+                .collect()
+        };
+        assert_eq!(texts(a), texts(b), "{}", a.ind.key);
+    }
+    let visits = after
+        .rows
+        .iter()
+        .find(|r| r.ind.key == "outreach.visits")
+        .unwrap();
+    assert_eq!(visits.current, Figure::Count(4));
+}

@@ -217,6 +217,82 @@ async fn every_listed_get_route_answers_the_administrator() {
         .await
         .unwrap();
     assert_eq!(filed.id.0, 1);
+    // `/attachments/{id}`: a photo of a tourism project, with id 1.
+    sqlx::query(
+        "INSERT INTO tourism_project (project_no, name, org_code, starts_on, created_at, updated_at)
+         VALUES ('LY1', '农家乐', '990101001001', '2025-01-01', 0, 0)",
+    )
+    .execute(&app.db().pool)
+    .await
+    .unwrap();
+    let photo = c
+        .post_multipart(
+            "/attachments?kind=tourism&key=LY1",
+            &[],
+            &[("file", "a.png", b"\x89PNG\r\n\x1a\n")],
+        )
+        .await;
+    assert_eq!(
+        photo.status,
+        axum::http::StatusCode::SEE_OTHER,
+        "{}",
+        photo.text
+    );
+    // `/talent/reserve/{id}`: a pool entry with id 1; `/talent/trainings/{no}`: a training
+    // numbered like the demand.
+    sqlx::query(
+        "INSERT INTO reserve_talent (person_id, org_code, source, readiness, starts_on, created_at, updated_at)
+         VALUES (1, '990101001001', 'select', 'ready', '2025-01-01', 0, 0)",
+    )
+    .execute(&app.db().pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO training (training_no, org_code, title, starts_on, created_at, updated_at)
+         VALUES ($1, '990101001000', '培训班', '2026-01-01', 0, 0)",
+    )
+    .bind(filed.demand_no.clone())
+    .execute(&app.db().pool)
+    .await
+    .unwrap();
+    // `/branches/…/{no}`: a project, a case, an honour (of person 1, for `/branches/roll/{id}`),
+    // an assessment and a contest numbered like the demand.
+    for sql in [
+        "INSERT INTO practical_project (project_no, org_code, name, status, created_at, updated_at)
+         VALUES ($1, '990101001001', '路灯', 'planned', 0, 0)",
+        "INSERT INTO rectification (case_no, party_org_id, org_code, found_on, reasons, created_at, updated_at)
+         SELECT $1, MIN(id), '990101001001', '2025-01-01', '软弱涣散', 0, 0 FROM party_org",
+        "INSERT INTO honor (honor_no, kind, person_id, org_code, status, nominated_on, created_at, updated_at)
+         VALUES ($1, 'good_secretary', 1, '990101001001', 'nominated', '2025-01-01', 0, 0)",
+        "INSERT INTO branch_assessment (assessment_no, party_org_id, org_code, assessed_on, result, created_at, updated_at)
+         SELECT $1, MIN(id), '990101001001', '2025-01-01', 'passed', 0, 0 FROM party_org",
+        "INSERT INTO contest (contest_no, title, held_on, org_code, status, created_at, updated_at)
+         VALUES ($1, '擂台赛', '2025-01-01', '990101000000', 'draft', 0, 0)",
+    ] {
+        sqlx::query(sql)
+            .bind(filed.demand_no.clone())
+            .execute(&app.db().pool)
+            .await
+            .unwrap();
+    }
+    // `/conduct/exemplars/{id}`: an exemplar with id 1.
+    sqlx::query(
+        "INSERT INTO exemplar (exemplar_no, org_code, title, published_on, story, created_at, updated_at)
+         VALUES ('DX1', '990101001001', '带富能手', '2026-01-01', '事迹', 0, 0)",
+    )
+    .execute(&app.db().pool)
+    .await
+    .unwrap();
+    // `/governance/disputes/{id}` and its agreement: a mediated dispute with id 1.
+    sqlx::query(
+        "INSERT INTO dispute (dispute_no, org_code, found_on, kind, risk, summary, status, outcome,
+                              concluded_on, agreement, created_at, updated_at)
+         VALUES ('JF1', '990101001001', '2026-01-01', 'neighbours', 'low', '邻里纠纷', 'concluded',
+                 'mediated', '2026-01-05', '双方和解', 0, 0)",
+    )
+    .execute(&app.db().pool)
+    .await
+    .unwrap();
     // The district's data manager: the administrators' own pages are walked by
     // `security::every_route_answers_every_role_as_declared`.
     let admin_may = |m: &str, p: &str| match xingcun::router::route_access(m, p) {

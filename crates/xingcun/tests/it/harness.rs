@@ -22,7 +22,7 @@ pub struct TestApp {
 }
 
 /// A database URL of its own for this test.
-async fn fresh_database_url() -> (String, Option<tempfile::TempDir>) {
+pub async fn fresh_database_url() -> (String, Option<tempfile::TempDir>) {
     match std::env::var("XINGCUN_TEST_PG") {
         Ok(base) if !base.is_empty() => {
             let name = format!(

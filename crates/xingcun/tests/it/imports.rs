@@ -136,8 +136,25 @@ async fn the_template_and_the_export_download_as_workbooks_and_a_village_exports
     let t = sheets(&template.bytes);
     assert!(sheet(&t, "户")[1][0].contains("【填写说明】"));
 
-    let export = c.get("/imports/export").await;
+    // The export holds whole numbers: without a reason nothing is sent.
+    let refused = c.post_form("/imports/export", &[("reason", "")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("请填写查看原因"), "{}", refused.text);
+    let export = c
+        .post_form("/imports/export", &[("reason", "报送区委组织部年度台账")])
+        .await;
     assert_eq!(export.status, StatusCode::OK);
+    let logged: Vec<(String, String)> = sqlx::query_as(
+        "SELECT subject_key, field FROM access_log WHERE subject = 'workbook' AND reason = $1",
+    )
+    .bind("报送区委组织部年度台账")
+    .fetch_all(&app.db().pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        logged,
+        vec![("990101001001".to_string(), "id_number,phone".to_string())]
+    );
     assert!(export.bytes.starts_with(b"PK"));
     let name = disposition(&export);
     assert!(
@@ -166,7 +183,9 @@ async fn the_export_holds_whole_id_numbers_so_viewers_cannot_download_it() {
         assert_eq!(page.status, StatusCode::OK, "{who}");
         assert!(page.text.contains("不能导出"), "{who}");
         assert_eq!(
-            c.get("/imports/export").await.status,
+            c.post_form("/imports/export", &[("reason", "核对")])
+                .await
+                .status,
             StatusCode::FORBIDDEN,
             "{who}"
         );

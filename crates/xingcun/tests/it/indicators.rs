@@ -357,9 +357,12 @@ impl Fixture {
             "honors.good_secretaries": {"value": 0},
             "honors.prosperity_pioneers": {"value": 0},
             "talent.professional_secretaries": {"value": self.professional_secretaries(prefix, at).len()},
-            // Nor degree upgrades or reserve talents (tests/it/talent.rs counts those).
+            // Nor degree upgrades, reserve talents, advisors or trainings (tests/it/talent.rs
+            // counts those).
             "talent.degree_upgrades": {"value": 0},
             "talent.reserve_pool": {"value": 0},
+            "talent.advisors": {"value": 0},
+            "talent.training_attendances": {"value": 0},
             "talent.college_cadre_coverage": ratio_json(
                 self.covered_villages(prefix, at).len(),
                 self.admin_villages(prefix, at).len(),
@@ -372,6 +375,19 @@ impl Fixture {
             "industry.family_farms": {"value": 0},
             "industry.households_driven": {"value": 0},
             "industry.tourism_projects": {"value": 0},
+            // Nor the simpler registries (tests/it/industry_more.rs and events.rs count those).
+            "industry.agri_parks": {"value": 0},
+            "industry.brands": {"value": 0},
+            "industry.geo_indications": {"value": 0},
+            "industry.tech_partnerships": {"value": 0},
+            "governance.disputes_found": {"value": 0},
+            "governance.disputes_resolved": {"value": 0},
+            "governance.dispute_resolution_rate": {"value": null, "numerator": 0, "denominator": 0},
+            "governance.law_outreach_events": {"value": 0},
+            "governance.civility_events": {"value": 0},
+            "conduct.study_sessions": {"value": 0},
+            "conduct.supervision_findings": {"value": 0},
+            "conduct.exemplars": {"value": 0},
         })
     }
 
@@ -593,6 +609,8 @@ async fn only_keys_whose_records_exist_are_listed() {
             "talent.degree_upgrades",
             "talent.college_cadre_coverage",
             "talent.reserve_pool",
+            "talent.advisors",
+            "talent.training_attendances",
             "talent.committee_avg_age",
             "talent.committee_college_share",
             "talent.committee_female_share",
@@ -600,6 +618,19 @@ async fn only_keys_whose_records_exist_are_listed() {
             "industry.family_farms",
             "industry.households_driven",
             "industry.tourism_projects",
+            "industry.agri_parks",
+            "industry.brands",
+            "industry.geo_indications",
+            "industry.tech_partnerships",
+            // 四、深化社会治理
+            "governance.disputes_found",
+            "governance.disputes_resolved",
+            "governance.dispute_resolution_rate",
+            "governance.law_outreach_events",
+            "governance.civility_events",
+            "conduct.study_sessions",
+            "conduct.supervision_findings",
+            "conduct.exemplars",
         ]
     );
     let names: Vec<&str> = INDICATORS.iter().map(|i| i.name).collect();
@@ -631,6 +662,8 @@ async fn only_keys_whose_records_exist_are_listed() {
             "参加学历提升村干部数",
             "\"一村一名大学生村干部\"覆盖率",
             "后备人才数",
+            "村务顾问数",
+            "培训人次",
             "村(社区)\"两委\"成员平均年龄",
             "村(社区)\"两委\"成员大专以上占比",
             "村(社区)\"两委\"成员女性占比",
@@ -638,6 +671,19 @@ async fn only_keys_whose_records_exist_are_listed() {
             "家庭农场数",
             "带动农户数",
             "乡村旅游项目数",
+            "现代农业园区数",
+            "农产品品牌数",
+            "地理标志产品数",
+            "科技合作项目数",
+            // 四、深化社会治理
+            "排查矛盾纠纷数",
+            "化解矛盾纠纷数",
+            "矛盾纠纷化解率",
+            "\"法律进农村\"活动场次",
+            "移风易俗活动场次",
+            "理论学习场次",
+            "监督检查发现问题数",
+            "宣传先进典型数",
         ]
     );
     let app = TestApp::new().await;
@@ -901,6 +947,8 @@ async fn an_empty_scope_gives_null_values_with_zero_numerators_and_denominators(
         "talent.degree_upgrades": {"value": 0},
         "talent.college_cadre_coverage": {"value": null, "numerator": 0, "denominator": 0},
         "talent.reserve_pool": {"value": 0},
+        "talent.advisors": {"value": 0},
+        "talent.training_attendances": {"value": 0},
         "talent.committee_avg_age": {"value": null},
         "talent.committee_college_share": {"value": null, "numerator": 0, "denominator": 0},
         "talent.committee_female_share": {"value": null, "numerator": 0, "denominator": 0},
@@ -908,6 +956,18 @@ async fn an_empty_scope_gives_null_values_with_zero_numerators_and_denominators(
         "industry.family_farms": {"value": 0},
         "industry.households_driven": {"value": 0},
         "industry.tourism_projects": {"value": 0},
+        "industry.agri_parks": {"value": 0},
+        "industry.brands": {"value": 0},
+        "industry.geo_indications": {"value": 0},
+        "industry.tech_partnerships": {"value": 0},
+        "governance.disputes_found": {"value": 0},
+        "governance.disputes_resolved": {"value": 0},
+        "governance.dispute_resolution_rate": {"value": null, "numerator": 0, "denominator": 0},
+        "governance.law_outreach_events": {"value": 0},
+        "governance.civility_events": {"value": 0},
+        "conduct.study_sessions": {"value": 0},
+        "conduct.supervision_findings": {"value": 0},
+        "conduct.exemplars": {"value": 0},
     });
     assert_eq!(engine(&app, EMPTY_TOWNSHIP, "2026-06-30").await, empty);
     let mut c = app.signed_in("admin").await;

@@ -175,11 +175,22 @@ async fn a_household_created_through_the_form_shows_on_its_detail_page() {
         "990101001001H0100",
         "第二村民小组",
         "东街 8 号",
-        "13900000099",
+        // Masked on the page; opened only with a reason.
+        "139****0099",
         "脱贫户",
     ] {
         assert!(page.text.contains(word), "detail lacks {word}");
     }
+    let opened = c
+        .post_form(
+            &format!("/households/{id}/reveal"),
+            &[("reason", "核对联系电话")],
+        )
+        .await;
+    assert!(
+        opened.text.contains("13900000099"),
+        "the phone was saved whole"
+    );
     assert!(unescape(&page.text).contains("/registry/households/edit?key=990101001001H0100"));
     let created = one_int(
         &app,
@@ -310,7 +321,14 @@ async fn editing_a_household_changes_its_villagers_group_and_leaves_an_audit_row
     assert_eq!(res.location(), format!("/households/{id}"));
     let page = c.get(&res.location()).await;
     assert!(page.text.contains("第三村民小组"));
-    assert!(page.text.contains("13900000001"), "other fields kept");
+    assert!(page.text.contains("139****0001"), "other fields kept");
+    let opened = c
+        .post_form(
+            &format!("/households/{id}/reveal"),
+            &[("reason", "核对联系电话")],
+        )
+        .await;
+    assert!(opened.text.contains("13900000001"), "the phone kept whole");
     let audit = sqlx::query(
         "SELECT actor_name, changes FROM audit_log WHERE entity = 'household' AND action = 'update'
          AND entity_key = '990101001001H0001'",

@@ -357,14 +357,42 @@ async fn the_detail_page_shows_the_plain_id_to_a_village_user_only_with_a_reason
         )
         .await;
     assert!(phone.text.contains("13900000001"));
-    let household = village
-        .get(&format!("/households/{}", reg.own_household.id))
-        .await;
-    assert!(household.text.contains("13900000011"));
+    // The household's phone number too: masked on its page, opened with a reason, logged.
+    let household_url = format!("/households/{}", reg.own_household.id);
+    let household = village.get(&household_url).await;
+    assert!(
+        !household.text.contains("13900000011"),
+        "masked until a reason is given"
+    );
+    assert!(household.text.contains("139****0011"), "{}", household.text);
     assert!(
         !household.text.contains(&zs.id_number),
         "members are listed masked"
     );
+    let no_reason = village
+        .post_form(&format!("{household_url}/reveal"), &[("reason", " ")])
+        .await;
+    assert!(no_reason.text.contains("请填写查看原因"));
+    assert!(!no_reason.text.contains("13900000011"));
+    let opened = village
+        .post_form(
+            &format!("{household_url}/reveal"),
+            &[("reason", "通知领取补贴")],
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::OK);
+    assert!(opened.text.contains("13900000011"), "{}", opened.text);
+    let logged: i64 = sqlx::Row::get(
+        &sqlx::query(
+            "SELECT COUNT(*) FROM access_log WHERE subject = 'household' AND field = 'phone'
+               AND reason = '通知领取补贴'",
+        )
+        .fetch_one(&app.db().pool)
+        .await
+        .unwrap(),
+        0,
+    );
+    assert_eq!(logged, 1);
     for who in ["chakan", "dangyuan"] {
         let mut c = app.signed_in(who).await;
         let page = c.get(&url).await;

@@ -129,7 +129,7 @@ async fn the_default_report_shows_the_engines_figures_each_linked_to_its_records
 }
 
 #[tokio::test]
-async fn a_report_downloads_in_the_three_formats_for_a_unit_in_scope() {
+async fn a_report_downloads_in_the_three_formats_and_its_tables_in_excel_for_a_unit_in_scope() {
     let app = app().await;
     let mut c = app.signed_in("xiangzhen").await;
     let page = c.get("/reports").await;
@@ -195,6 +195,71 @@ async fn a_report_downloads_in_the_three_formats_for_a_unit_in_scope() {
     assert_eq!(pdf.headers["content-type"], "application/pdf");
     assert!(pdf.bytes.starts_with(b"%PDF-"));
     assert!(String::from_utf8_lossy(&pdf.bytes).contains("/FontFile2"));
+
+    // The tables of figures alone, as a workbook: one sheet per table, the same cells.
+    let xlsx = c
+        .get(&format!(
+            "/reports/download?org={TOWNSHIP}&{QUERY}&format=xlsx"
+        ))
+        .await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert_eq!(
+        xlsx.headers["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let pool = &app.db().pool;
+    let unit = xingcun::org::get(pool, &Scope::everything(), TOWNSHIP)
+        .await
+        .unwrap();
+    let data = gather(pool, &unit, &dates(), true).await.unwrap();
+    let doc = build_document(&data, DEFAULT_TEMPLATE).unwrap();
+    let tables: Vec<&xingcun_report::Table> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            xingcun_report::Block::Table(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    assert!(!tables.is_empty());
+    let mut book = xingcun_xlsx::WorkbookReader::open_bytes(xlsx.bytes.clone()).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names.len(), tables.len(), "{names:?}");
+    for (name, table) in names.iter().zip(&tables) {
+        let got: Vec<Vec<String>> = book
+            .rows(name)
+            .unwrap()
+            .map(|r| {
+                r.unwrap()
+                    .1
+                    .into_iter()
+                    .map(|c| match c {
+                        xingcun_xlsx::Cell::Text(s) => s,
+                        xingcun_xlsx::Cell::Number(n) => format!("{n}"),
+                        xingcun_xlsx::Cell::Empty => String::new(),
+                        other => format!("{other:?}"),
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut want = vec![table.header.clone()];
+        want.extend(table.rows.iter().map(|r| {
+            r.iter()
+                .map(|spans| xingcun_report::model::plain(spans).replace(',', ""))
+                .collect::<Vec<_>>()
+        }));
+        let trim = |rows: Vec<Vec<String>>| -> Vec<Vec<String>> {
+            rows.into_iter()
+                .map(|mut r| {
+                    while r.last().is_some_and(String::is_empty) {
+                        r.pop();
+                    }
+                    r
+                })
+                .collect()
+        };
+        assert_eq!(trim(got), trim(want), "sheet {name}");
+    }
 
     // Outside the user's scope: not found; a bad format: refused.
     let other = c

@@ -824,3 +824,753 @@ async fn the_pages_list_the_fixture_filter_it_and_export_it() {
     let res = c.get("/talent/committees?as_of=2026-13-01").await;
     assert_eq!(res.status, axum::http::StatusCode::BAD_REQUEST);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Trainings, practice postings, advisors and their advice, the secretaries' annual reviews, and
+// appointing a talent from the pool.
+
+struct Attendance {
+    training: &'static str,
+    start: &'static str,
+    person: usize,
+    org: &'static str,
+}
+
+struct Advisor {
+    person: usize,
+    org: &'static str,
+    start: &'static str,
+    end: Option<&'static str>,
+}
+
+/// (training number, organiser, start, end): 培训人次 counts a training by its start.
+const TRAININGS: [(&str, &str, &str, &str); 4] = [
+    ("PX1", TOWNSHIP, "2026-01-01", "2026-01-02"),
+    ("PX2", DISTRICT, "2026-06-30", ""),
+    ("PX3", EAST, "2025-12-31", "2026-01-01"),
+    ("PX4", WEST, "2026-07-01", ""),
+];
+
+fn attendances() -> Vec<Attendance> {
+    let start = |t: &str| TRAININGS.iter().find(|x| x.0 == t).unwrap().2;
+    [
+        ("PX1", JIA, EAST),
+        ("PX1", YI, EAST),
+        ("PX1", WU, WEST),
+        ("PX1", XIN, WEST),
+        ("PX2", JIA, EAST),
+        ("PX2", WU, WEST),
+        ("PX2", DING, WEST),
+        ("PX3", GENG, EAST),
+        ("PX3", JIA, EAST),
+        ("PX4", BING, WEST),
+    ]
+    .into_iter()
+    .map(|(training, person, org)| Attendance {
+        training,
+        start: start(training),
+        person,
+        org,
+    })
+    .collect()
+}
+
+fn advisors() -> Vec<Advisor> {
+    vec![
+        Advisor {
+            person: GENG,
+            org: EAST,
+            start: "2026-01-10",
+            end: None,
+        },
+        Advisor {
+            person: DING,
+            org: EAST,
+            start: "2025-01-01",
+            end: Some("2026-07-01"),
+        },
+        Advisor {
+            person: DING,
+            org: WEST,
+            start: "2026-06-30",
+            end: None,
+        },
+        Advisor {
+            person: YI,
+            org: WEST,
+            start: "2024-01-01",
+            end: Some("2026-01-10"),
+        },
+    ]
+}
+
+fn count_attendances(a: &[Attendance], prefix: &str, from: &str, to: &str) -> usize {
+    a.iter()
+        .filter(|x| x.org.starts_with(prefix) && from <= x.start && x.start <= to)
+        .count()
+}
+
+fn count_advisors(a: &[Advisor], prefix: &str, at: &str) -> usize {
+    a.iter()
+        .filter(|x| x.org.starts_with(prefix) && active(x.start, x.end, at))
+        .map(|x| x.person)
+        .collect::<BTreeSet<_>>()
+        .len()
+}
+
+/// The pipeline sheets over the fixture's people and posts.
+fn pipeline_book(f: &Fixture) -> Vec<u8> {
+    let s = |v: &str| v.to_string();
+    let idn = |who: usize| f.people[who].id.clone();
+    let mut trainings = vec![
+        [
+            "培训编号",
+            "主办单位编码",
+            "名称",
+            "开始日期",
+            "结束日期",
+            "学时",
+        ]
+        .map(s)
+        .to_vec(),
+    ];
+    for (no, org, start, end) in TRAININGS {
+        trainings.push(vec![
+            s(no),
+            s(org),
+            format!("{no}培训班"),
+            s(start),
+            s(end),
+            s("8"),
+        ]);
+    }
+    let mut attend = vec![["培训编号", "身份证号", "所属区划编码"].map(s).to_vec()];
+    for a in attendances() {
+        attend.push(vec![s(a.training), idn(a.person), s(a.org)]);
+    }
+    let mut adv = vec![
+        ["身份证号", "村编码", "类型", "开始日期", "结束日期"]
+            .map(s)
+            .to_vec(),
+    ];
+    for (i, a) in advisors().iter().enumerate() {
+        adv.push(vec![
+            idn(a.person),
+            s(a.org),
+            s(["老党员", "退休干部", "乡贤", "其他"][i % 4]),
+            s(a.start),
+            s(a.end.unwrap_or("")),
+        ]);
+    }
+    book(&[
+        ("培训班", trainings),
+        ("培训参训", attend),
+        (
+            "实践锻炼",
+            vec![
+                ["身份证号", "所属区划编码", "锻炼单位", "岗位", "开始日期"]
+                    .map(s)
+                    .to_vec(),
+                vec![
+                    idn(XIN),
+                    s(WEST),
+                    s("石门乡党政办"),
+                    s("村务助理"),
+                    s("2026-02-01"),
+                ],
+            ],
+        ),
+        ("村务顾问", adv),
+        (
+            "顾问建议",
+            vec![
+                [
+                    "建议编号",
+                    "村编码",
+                    "顾问身份证号",
+                    "提出日期",
+                    "事项",
+                    "是否采纳",
+                ]
+                .map(s)
+                .to_vec(),
+                vec![
+                    s("JY1"),
+                    s(EAST),
+                    idn(GENG),
+                    s("2026-02-01"),
+                    s("村道亮化"),
+                    s("是"),
+                ],
+                // 乙 advises 西村 until 2026-01-10 (the first day no longer held).
+                vec![
+                    s("JY2"),
+                    s(WEST),
+                    idn(YI),
+                    s("2026-01-09"),
+                    s("垃圾分类"),
+                    s("否"),
+                ],
+            ],
+        ),
+        (
+            "书记年度考核",
+            vec![
+                ["身份证号", "村编码", "年度", "考核结果", "报酬等级"]
+                    .map(s)
+                    .to_vec(),
+                vec![idn(JIA), s(EAST), s("2025"), s("优秀"), s("一级")],
+                vec![idn(WU), s(WEST), s("2025"), s("称职"), s("")],
+                vec![idn(WU), s(WEST), s("2024"), s("基本称职"), s("三级")],
+            ],
+        ),
+    ])
+}
+
+async fn app_with_pipeline() -> (TestApp, Fixture) {
+    let (app, f) = app_with_fixture().await;
+    match run(&app, pipeline_book(&f), &opts()).await {
+        ImportOutcome::Done { written: true, .. } => {}
+        other => panic!("pipeline refused: {other:?}"),
+    }
+    (app, f)
+}
+
+#[tokio::test]
+async fn advisors_and_training_attendances_equal_independent_counts_at_edge_dates() {
+    let (app, _f) = app_with_pipeline().await;
+    let (att, adv) = (attendances(), advisors());
+    let cases = [
+        ("2026-01-01", "2026-06-30"),
+        ("2026-01-02", "2026-06-29"),
+        ("2025-12-31", "2026-01-09"),
+        ("2025-01-01", "2025-12-31"),
+        ("2026-01-01", "2026-01-10"),
+        ("2026-07-01", "2026-07-01"),
+    ];
+    let mut seen_att = BTreeSet::new();
+    let mut seen_adv = BTreeSet::new();
+    for org in [DISTRICT, TOWNSHIP, EAST, WEST] {
+        for (from, at) in cases {
+            let got = engine(&app, org, from, at).await;
+            let want_att = count_attendances(&att, prefix_of(org), from, at);
+            let want_adv = count_advisors(&adv, prefix_of(org), at);
+            assert_eq!(
+                got["talent.training_attendances"],
+                json!({"value": want_att}),
+                "{org} {from}..{at}"
+            );
+            assert_eq!(
+                got["talent.advisors"],
+                json!({"value": want_adv}),
+                "{org} {at}"
+            );
+            assert_eq!(
+                list_len(&app, "talent.training_attendances", org, from, at).await,
+                want_att
+            );
+            assert_eq!(
+                list_len(&app, "talent.advisors", org, from, at).await,
+                want_adv
+            );
+            seen_att.insert(want_att);
+            seen_adv.insert(want_adv);
+        }
+    }
+    // The cases tell the edges apart.
+    assert!(seen_att.len() >= 4, "{seen_att:?}");
+    assert!(seen_adv.len() >= 3, "{seen_adv:?}");
+    // On 2026-06-30 丁 advises both villages: three records, two people (庚 and 丁).
+    let records = adv
+        .iter()
+        .filter(|a| active(a.start, a.end, "2026-06-30"))
+        .count();
+    assert_eq!(records, 3);
+    assert_eq!(count_advisors(&adv, prefix_of(TOWNSHIP), "2026-06-30"), 2);
+}
+
+#[tokio::test]
+async fn the_pipeline_sheets_refuse_bad_rows_with_reasons() {
+    let (app, f) = app_with_pipeline().await;
+    let s = |v: &str| v.to_string();
+    let idn = |who: usize| f.people[who].id.clone();
+    let bytes = book(&[
+        (
+            "培训班",
+            vec![
+                [
+                    "培训编号",
+                    "主办单位编码",
+                    "名称",
+                    "开始日期",
+                    "结束日期",
+                    "学时",
+                ]
+                .map(s)
+                .to_vec(),
+                vec![
+                    s("PX9"),
+                    s("990101009999"),
+                    s("坏培训"),
+                    s("2026-03-02"),
+                    s("2026-03-01"),
+                    s("2.55"),
+                ],
+            ],
+        ),
+        (
+            "培训参训",
+            vec![
+                ["培训编号", "身份证号", "所属区划编码"].map(s).to_vec(),
+                vec![s("PX404"), idn(JIA), s(EAST)],
+            ],
+        ),
+        (
+            "实践锻炼",
+            vec![
+                ["身份证号", "所属区划编码", "锻炼单位", "岗位", "开始日期"]
+                    .map(s)
+                    .to_vec(),
+                // 甲 was never in the pool.
+                vec![idn(JIA), s(EAST), s("镇党政办"), s("助理"), s("2026-02-01")],
+            ],
+        ),
+        (
+            "村务顾问",
+            vec![
+                ["身份证号", "村编码", "类型", "开始日期", "结束日期"]
+                    .map(s)
+                    .to_vec(),
+                vec![
+                    idn(GENG),
+                    s(TOWNSHIP),
+                    s("老干部"),
+                    s("2026-01-01"),
+                    s("2026-01-01"),
+                ],
+            ],
+        ),
+        (
+            "顾问建议",
+            vec![
+                ["建议编号", "村编码", "顾问身份证号", "提出日期", "事项"]
+                    .map(s)
+                    .to_vec(),
+                // 乙's span at 西村 ended on 2026-01-10.
+                vec![s("JY8"), s(WEST), idn(YI), s("2026-01-10"), s("事")],
+                // 甲 never advised.
+                vec![s("JY9"), s(EAST), idn(JIA), s("2026-02-01"), s("事")],
+            ],
+        ),
+        (
+            "书记年度考核",
+            vec![
+                ["身份证号", "村编码", "年度", "考核结果"].map(s).to_vec(),
+                // 乙 was never a secretary.
+                vec![idn(YI), s(EAST), s("2025"), s("称职")],
+                // After the import's today (2026-06-30).
+                vec![idn(JIA), s(EAST), s("2027"), s("称职")],
+                vec![idn(JIA), s(EAST), s("2024"), s("良好")],
+                // 戊 has been 西村's secretary since 2020, not 东村's.
+                vec![idn(WU), s(EAST), s("2023"), s("称职")],
+            ],
+        ),
+    ]);
+    let problems = match run(&app, bytes, &opts()).await {
+        ImportOutcome::Refused(p) => p,
+        other => panic!("accepted: {other:?}"),
+    };
+    let at: BTreeSet<(String, u32, String)> = problems
+        .iter()
+        .map(|p| (p.sheet.clone(), p.row, p.column.clone().unwrap_or_default()))
+        .collect();
+    for want in [
+        ("培训班", 2, "主办单位编码"),
+        ("培训班", 2, "结束日期"),
+        ("培训班", 2, "学时"),
+        ("培训参训", 2, "培训编号"),
+        ("实践锻炼", 2, "身份证号"),
+        ("村务顾问", 2, "村编码"),
+        ("村务顾问", 2, "类型"),
+        ("村务顾问", 2, "结束日期"),
+        ("顾问建议", 2, "顾问身份证号"),
+        ("顾问建议", 3, "顾问身份证号"),
+        ("书记年度考核", 2, "身份证号"),
+        ("书记年度考核", 3, "年度"),
+        ("书记年度考核", 4, "考核结果"),
+        ("书记年度考核", 5, "身份证号"),
+    ] {
+        assert!(
+            at.contains(&(want.0.to_string(), want.1, want.2.to_string())),
+            "{want:?} not in {problems:?}"
+        );
+    }
+    let reason = |sheet: &str, row: u32| {
+        problems
+            .iter()
+            .filter(|p| p.sheet == sheet && p.row == row)
+            .map(|p| p.message.clone())
+            .collect::<Vec<_>>()
+            .join("；")
+    };
+    assert!(reason("实践锻炼", 2).contains("不是后备人才"));
+    assert!(reason("顾问建议", 2).contains("不是该村在任的村务顾问"));
+    assert!(reason("书记年度考核", 5).contains("没有担任该村党组织书记"));
+    // All or nothing: the good rows of other sheets were not written either.
+    let n: i64 = sqlx::Row::get(
+        &sqlx::query("SELECT COUNT(*) FROM training WHERE training_no = 'PX9'")
+            .fetch_one(&app.db().pool)
+            .await
+            .unwrap(),
+        0,
+    );
+    assert_eq!(n, 0);
+}
+
+async fn entry_id(app: &TestApp, f: &Fixture, who: usize) -> i64 {
+    let bidx = xingcun::registry::personal::id_bidx(app.state.crypto(), &f.people[who].id);
+    sqlx::Row::get(
+        &sqlx::query(
+            "SELECT t.id FROM reserve_talent t JOIN person p ON p.id = t.person_id
+             WHERE p.id_bidx = $1 AND t.ends_on IS NULL",
+        )
+        .bind(bidx)
+        .fetch_one(&app.db().pool)
+        .await
+        .unwrap(),
+        0,
+    )
+}
+
+#[tokio::test]
+async fn appointing_from_the_pool_writes_the_post_and_keeps_the_entry_as_history() {
+    let (app, f) = app_with_pipeline().await;
+    let pool = &app.db().pool;
+    let id = entry_id(&app, &f, XIN).await;
+    let entries_before: i64 = sqlx::Row::get(
+        &sqlx::query("SELECT COUNT(*) FROM reserve_talent")
+            .fetch_one(pool)
+            .await
+            .unwrap(),
+        0,
+    );
+    // Another township's account does not see the entry, nor can it appoint.
+    let mut other = app.signed_in("xiangzhen").await;
+    assert_eq!(
+        other.get(&format!("/talent/reserve/{id}")).await.status,
+        axum::http::StatusCode::NOT_FOUND
+    );
+    let res = other
+        .post_form(
+            &format!("/talent/reserve/{id}/appoint"),
+            &[
+                ("post", "村(居)委会委员"),
+                ("org", WEST),
+                ("starts_on", "2026-06-01"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, axum::http::StatusCode::NOT_FOUND);
+    // The page shows the training record and the practice posting.
+    let mut admin = app.signed_in("admin").await;
+    let page = admin.get(&format!("/talent/reserve/{id}")).await;
+    assert_eq!(page.status, axum::http::StatusCode::OK);
+    assert!(page.text.contains("PX1培训班"), "{}", page.text);
+    assert!(page.text.contains("石门乡党政办"));
+    assert!(page.text.contains("从库中任职"));
+    // A day before the entry is refused by the sheets' own rule, nothing written.
+    let res = admin
+        .post_form(
+            &format!("/talent/reserve/{id}/appoint"),
+            &[
+                ("post", "村(居)委会委员"),
+                ("org", WEST),
+                ("starts_on", "2026-01-10"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("出库日期应晚于入库日期"), "{}", res.text);
+    let res = admin
+        .post_form(
+            &format!("/talent/reserve/{id}/appoint"),
+            &[
+                ("post", "村(居)委会委员"),
+                ("org", WEST),
+                ("starts_on", "2026-06-01"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        axum::http::StatusCode::SEE_OTHER,
+        "{}",
+        res.text
+    );
+    // The entry stays, closed on the day, marked appointed; the post is a 干部 row of its own.
+    let row = sqlx::query("SELECT ends_on, exit_reason FROM reserve_talent WHERE id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let (ends, why): (Option<String>, Option<String>) =
+        (sqlx::Row::get(&row, 0), sqlx::Row::get(&row, 1));
+    assert_eq!(ends.as_deref(), Some("2026-06-01"));
+    assert_eq!(why.as_deref(), Some("appointed"));
+    let entries_after: i64 = sqlx::Row::get(
+        &sqlx::query("SELECT COUNT(*) FROM reserve_talent")
+            .fetch_one(pool)
+            .await
+            .unwrap(),
+        0,
+    );
+    assert_eq!(entries_after, entries_before);
+    let bidx = xingcun::registry::personal::id_bidx(app.state.crypto(), &f.people[XIN].id);
+    let post = sqlx::query(
+        "SELECT c.post, c.org_code, c.starts_on FROM cadre_post c JOIN person p ON p.id = c.person_id
+         WHERE p.id_bidx = $1",
+    )
+    .bind(bidx)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert_eq!(post.len(), 1);
+    let (p, org, since): (String, String, String) = (
+        sqlx::Row::get(&post[0], 0),
+        sqlx::Row::get(&post[0], 1),
+        sqlx::Row::get(&post[0], 2),
+    );
+    assert_eq!(
+        (p.as_str(), org.as_str(), since.as_str()),
+        ("villagers_committee_member", WEST, "2026-06-01")
+    );
+    // Both writes are audited.
+    for entity in ["cadre_post", "reserve_talent"] {
+        let n: i64 = sqlx::Row::get(
+            &sqlx::query(
+                "SELECT COUNT(*) FROM audit_log WHERE entity = $1 AND actor_name = 'admin'",
+            )
+            .bind(entity)
+            .fetch_one(pool)
+            .await
+            .unwrap(),
+            0,
+        );
+        assert!(n >= 1, "{entity}");
+    }
+    // talent.reserve_pool counts entries active at D: 辛 on 2026-05-31, not from 2026-06-01.
+    let mut f = f;
+    f.reserve[0].end = Some("2026-06-01");
+    for at in ["2026-05-31", "2026-06-01"] {
+        let got = engine(&app, WEST, "2026-01-01", at).await;
+        assert_eq!(
+            got["talent.reserve_pool"],
+            json!({"value": f.reserve_pool(prefix_of(WEST), at).len()}),
+            "{at}"
+        );
+    }
+    assert!(f.reserve_pool(WEST, "2026-05-31").contains(&XIN));
+    assert!(!f.reserve_pool(WEST, "2026-06-01").contains(&XIN));
+    // A closed entry cannot be appointed again.
+    let res = admin
+        .post_form(
+            &format!("/talent/reserve/{id}/appoint"),
+            &[
+                ("post", "村(居)委会委员"),
+                ("org", WEST),
+                ("starts_on", "2026-06-02"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("已于 2026-06-01 出库"));
+}
+
+#[tokio::test]
+async fn the_pipeline_pages_list_scoped_records_with_masked_ids_and_export() {
+    let (app, f) = app_with_pipeline().await;
+    let mut admin = app.signed_in("admin").await;
+    let res = admin.get("/talent/trainings").await;
+    assert_eq!(res.status, axum::http::StatusCode::OK);
+    for (no, ..) in TRAININGS {
+        assert!(res.text.contains(no));
+    }
+    let res = admin.get("/talent/trainings/PX1").await;
+    assert_eq!(res.status, axum::http::StatusCode::OK);
+    for a in attendances().iter().filter(|a| a.training == "PX1") {
+        let who = &f.people[a.person];
+        assert!(res.text.contains(who.name));
+        // ID numbers only masked.
+        assert!(!res.text.contains(&who.id));
+    }
+    let res = admin.get("/talent/trainings/PX1?export=xlsx").await;
+    let rows = &crate::workbook::cells(&res.bytes)[0].1;
+    assert_eq!(
+        rows.len(),
+        1 + attendances().iter().filter(|a| a.training == "PX1").count()
+    );
+    // Another township sees neither the training nor its attendees.
+    let mut other = app.signed_in("xiangzhen").await;
+    assert_eq!(
+        other.get("/talent/trainings/PX1").await.status,
+        axum::http::StatusCode::NOT_FOUND
+    );
+    assert!(!other.get("/talent/trainings").await.text.contains("PX1"));
+    for (path, shown) in [
+        ("/talent/practice", f.people[XIN].name),
+        ("/talent/advisors?standing=active", f.people[GENG].name),
+        ("/talent/advice?adopted=1", "村道亮化"),
+        ("/talent/reviews?year=2025", f.people[JIA].name),
+    ] {
+        let res = admin.get(path).await;
+        assert_eq!(res.status, axum::http::StatusCode::OK, "{path}");
+        assert!(res.text.contains(shown), "{path}");
+    }
+    assert!(
+        !admin
+            .get("/talent/advice?adopted=1")
+            .await
+            .text
+            .contains("垃圾分类")
+    );
+    // The succession view shows each secretary's latest review and pay grade.
+    let res = admin
+        .get(&format!(
+            "/talent/succession?org={TOWNSHIP}&as_of=2026-06-30&export=xlsx"
+        ))
+        .await;
+    let rows = &crate::workbook::cells(&res.bytes)[0].1;
+    let east = rows.iter().find(|r| r[1].contains("东村")).unwrap();
+    assert!(east.iter().any(|c| c.contains("2025年 优秀")), "{east:?}");
+    assert!(east.iter().any(|c| c.contains("一级")), "{east:?}");
+    let west = rows.iter().find(|r| r[1].contains("西村")).unwrap();
+    // 戊's latest review is 2025 (称职, no grade), not 2024's.
+    assert!(west.iter().any(|c| c.contains("2025年 称职")), "{west:?}");
+    assert!(!west.iter().any(|c| c.contains("三级")), "{west:?}");
+}
+
+#[tokio::test]
+async fn the_talent_forms_create_and_edit_through_the_import() {
+    let (app, f) = app_with_pipeline().await;
+    let mut admin = app.signed_in("admin").await;
+    for slug in [
+        "degree-upgrades",
+        "reserve-talents",
+        "trainings",
+        "training-attendances",
+        "practice-postings",
+        "advisors",
+        "advice",
+        "secretary-reviews",
+    ] {
+        let res = admin.get(&format!("/registry/{slug}/new")).await;
+        assert_eq!(res.status, axum::http::StatusCode::OK, "{slug}");
+    }
+    let res = admin
+        .post_form(
+            "/registry/trainings/new",
+            &[
+                ("培训编号", "PX7"),
+                ("主办单位编码", TOWNSHIP),
+                ("名称", "表单培训班"),
+                ("开始日期", "2026-05-01"),
+                ("学时", "4.5"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        axum::http::StatusCode::SEE_OTHER,
+        "{}",
+        res.text
+    );
+    let res = admin.get("/registry/trainings/edit?key=PX7").await;
+    assert_eq!(res.status, axum::http::StatusCode::OK);
+    assert!(res.text.contains("表单培训班"));
+    // A form's problem comes back on its field, nothing written.
+    let res = admin
+        .post_form(
+            "/registry/training-attendances/new",
+            &[
+                ("培训编号", "PX404"),
+                ("身份证号", f.people[JIA].id.as_str()),
+                ("所属区划编码", EAST),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("PX404 不存在"));
+    // A record keyed by an ID number opens by its row id; the list links to it.
+    let advisor: i64 = sqlx::Row::get(
+        &sqlx::query("SELECT MIN(id) FROM advisor")
+            .fetch_one(&app.db().pool)
+            .await
+            .unwrap(),
+        0,
+    );
+    let res = admin
+        .get(&format!("/registry/advisors/edit?key={advisor}"))
+        .await;
+    assert_eq!(res.status, axum::http::StatusCode::OK);
+    assert!(res.text.contains("老党员"));
+    let list = admin.get("/talent/advisors").await;
+    // (Templates escape the slashes of an href.)
+    let html = list.text.replace("&#x2f;", "/");
+    assert!(html.contains(&format!("/registry/advisors/edit?key={advisor}")));
+    // A record of another township is 404 on edit.
+    let mut other = app.signed_in("xiangzhen").await;
+    assert_eq!(
+        other
+            .get(&format!("/registry/advisors/edit?key={advisor}"))
+            .await
+            .status,
+        axum::http::StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other.get("/registry/trainings/edit?key=PX7").await.status,
+        axum::http::StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_villages_export_carries_the_trainings_its_attendances_name_and_imports_again() {
+    let (app, _f) = app_with_pipeline().await;
+    let pool = &app.db().pool;
+    let unit = xingcun::org::get(pool, &Scope::everything(), EAST)
+        .await
+        .unwrap();
+    let first =
+        xingcun::workbook::export::export(pool, app.state.crypto(), &unit.scope(), Some(EAST))
+            .await
+            .unwrap();
+    let sheets = crate::workbook::cells(&first);
+    let rows_of = |name: &str| {
+        sheets
+            .iter()
+            .find(|(s, _)| s == name)
+            .map_or(0, |(_, r)| r.len().saturating_sub(1))
+    };
+    let east = attendances().into_iter().filter(|a| a.org == EAST).count();
+    assert_eq!(rows_of("培训参训"), east);
+    // PX1 (the township's), PX2 (the district's) and PX3 (东村's own).
+    assert_eq!(rows_of("培训班"), 3);
+    assert_eq!(rows_of("村务顾问"), 2);
+    assert_eq!(rows_of("书记年度考核"), 1);
+    let empty = TestApp::new().await;
+    match run(&empty, first.clone(), &opts()).await {
+        ImportOutcome::Done { written: true, .. } => {}
+        other => panic!("re-import failed: {other:?}"),
+    }
+    let again = xingcun::workbook::export::export(
+        &empty.db().pool,
+        empty.state.crypto(),
+        &unit.scope(),
+        Some(EAST),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        crate::workbook::cells(&first),
+        crate::workbook::cells(&again)
+    );
+}

@@ -1,15 +1,16 @@
 //! `/households`: the household list and one household's page.
 
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use minijinja::context;
 use serde::Deserialize;
 use xingcun_domain::enums::ResidenceStatus;
 
-use super::{crumbs, options, org_options, personal_value};
+use super::{crumbs, options, org_options};
 use crate::accounts::{CurrentUser, Permission};
 use crate::app::AppState;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::org::pages::xlsx_download;
 use crate::registry::forms::form_of;
 use crate::registry::households::{self, HouseholdFilter, HouseholdItem, HouseholdMember, KINDS};
@@ -158,6 +159,36 @@ pub async fn show_household(
     user: CurrentUser,
     Path(id): Path<HouseholdId>,
 ) -> AppResult<Response> {
+    household_page(&state, &ctx, &user, id, None).await
+}
+
+/// The reason given for seeing a household's phone number.
+#[derive(Debug, Deserialize)]
+pub struct RevealForm {
+    pub reason: String,
+}
+
+/// `POST /households/{id}/reveal`: the household page with its phone number unmasked once a
+/// reason is given, the access-log row written first.
+pub async fn reveal_household_phone(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<HouseholdId>,
+    Form(f): Form<RevealForm>,
+) -> AppResult<Response> {
+    user.require(Permission::SeePersonalData)?;
+    household_page(&state, &ctx, &user, id, Some(&f.reason)).await
+}
+
+/// The household page; with `reveal_reason`, the phone number is shown unmasked (access-logged).
+async fn household_page(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &CurrentUser,
+    id: HouseholdId,
+    reveal_reason: Option<&str>,
+) -> AppResult<Response> {
     user.require(Permission::ReadData)?;
     let pool = &state.db().pool;
     let household = households::get(pool, &user.scope, id).await?;
@@ -169,13 +200,34 @@ pub async fn show_household(
         crate::dates::today(),
     )
     .await?;
-    let phone = personal_value(
-        &state,
-        &user,
-        household.phone_enc(),
-        household.item.phone_masked.as_deref(),
-        AAD_HOUSEHOLD_PHONE,
-    );
+    // Masked for everyone; opened only with a reason, after the access-log row is written.
+    let mut phone = household.item.phone_masked.clone();
+    let mut revealed = false;
+    let mut reveal_error = None;
+    if let (Some(reason), Some(enc)) = (reveal_reason, household.phone_enc()) {
+        let logged = crate::security::record_access(
+            state.db(),
+            user,
+            &crate::security::Access {
+                subject: "household",
+                subject_key: &id.0.to_string(),
+                subject_name: &household.item.household_no,
+                field: "phone",
+                reason,
+                org_code: Some(&household.item.org_code),
+            },
+        )
+        .await;
+        match logged {
+            Ok(()) => {
+                phone = crate::registry::personal::open(state.crypto(), enc, AAD_HOUSEHOLD_PHONE)
+                    .or(phone);
+                revealed = true;
+            }
+            Err(AppError::Invalid(msg)) => reveal_error = Some(msg),
+            Err(e) => return Err(e),
+        }
+    }
     let crumbs = crumbs(("农户", "/households"), Some(&household.item.household_no));
     let link_href = user.can(Permission::WriteData).then(|| {
         format!(
@@ -188,14 +240,18 @@ pub async fn show_household(
     let edit_href = user
         .can(Permission::WriteData)
         .then(|| form_of(SheetId::Households).edit_href(&household.item.household_no));
+    let can_reveal = user.can(Permission::SeePersonalData) && household.phone_enc().is_some();
     Ok(render(
-        &state,
-        &ctx,
+        state,
+        ctx,
         "pages/registry_household.html",
         context! {
             household => household.item,
             address => household.address,
             phone => phone,
+            can_reveal => can_reveal,
+            revealed => revealed,
+            reveal_error => reveal_error,
             crumbs => crumbs,
             edit_href => edit_href,
             members => member_table(&members),

@@ -14,10 +14,7 @@ pub mod people;
 use sqlx::AnyPool;
 
 use super::search::Search;
-use crate::accounts::{CurrentUser, Permission};
-use crate::app::AppState;
 use crate::error::AppResult;
-use crate::org::OrgFilter;
 use crate::scope::Scope;
 use crate::web::list::{Crumb, Filter, query_of};
 
@@ -43,19 +40,9 @@ fn crumbs(list: (&str, &str), record: Option<&str>) -> Vec<Crumb> {
 }
 
 /// The org units a list can be narrowed to: the user's subtree down to villages, and the grids
-/// too when the subtree is one village (else they would be hundreds). Indented by depth.
+/// too when the subtree is one village. Indented by depth.
 pub(crate) async fn org_options(pool: &AnyPool, scope: &Scope) -> AppResult<Vec<(String, String)>> {
-    let units = crate::org::list(pool, scope, &OrgFilter::default(), 0, 100_000).await?;
-    let top = units.iter().map(|u| u.kind().level()).min().unwrap_or(0);
-    let with_grids = top >= 2;
-    Ok(units
-        .iter()
-        .filter(|u| with_grids || u.kind().level() < 3)
-        .map(|u| {
-            let indent = "　".repeat(usize::from(u.kind().level() - top));
-            (u.code.clone(), format!("{indent}{}", u.name))
-        })
-        .collect())
+    crate::org::options(pool, scope, true).await
 }
 
 /// (code, label) pairs for a drop-down.
@@ -77,22 +64,4 @@ fn link_query(filters: &[Filter], search: &Search) -> String {
     } else {
         query_of(filters)
     }
-}
-
-/// A personal identifier as the household page shows it: opened for a role with
-/// `SeePersonalData`, otherwise (or if it does not open) the stored mask. The person page shows
-/// the mask to everyone and unmasks one field with a reason (`people::reveal`, access-logged).
-fn personal_value(
-    state: &AppState,
-    user: &CurrentUser,
-    enc: Option<&str>,
-    masked: Option<&str>,
-    aad: &[u8],
-) -> Option<String> {
-    if user.can(Permission::SeePersonalData)
-        && let Some(plain) = enc.and_then(|e| super::personal::open(state.crypto(), e, aad))
-    {
-        return Some(plain);
-    }
-    masked.map(str::to_string)
 }

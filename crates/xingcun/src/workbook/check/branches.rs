@@ -1,14 +1,17 @@
-//! The sheets of 一、筑先锋堡垒's branch work (实事, 整顿, 整顿问题, 荣誉, 示范点): units and
-//! references, the dates each state requires, states moving only forward (by the steps of
-//! `xingcun_domain::branches`), and 验收销号 only when every problem of the case is solved
+//! The sheets of 一、筑先锋堡垒's branch work (实事, 整顿, 整顿问题, 荣誉, 示范点, 达标评定, the
+//! standard 达标标准/标准分项/标准指标 with 达标评分, 荣誉异议, and the contest sheets 擂台赛,
+//! 擂台赛指标, 擂台赛选手, 擂台赛评委, 擂台赛评分): units and references, the dates each state
+//! requires, states moving only forward (by the steps of `xingcun_domain::branches`), 验收销号
+//! only when every problem of the case is solved, an award only after the notice and with every
+//! objection handled, scores within their criterion's points and only while a contest is 评分中
 //! (docs/workbook-modules.md).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sqlx::{AnyPool, Row};
 use xingcun_crypto::CryptoProvider;
-use xingcun_domain::branches::{honor_reachable, reachable};
-use xingcun_domain::enums::{HonorStatus, ProjectStatus};
+use xingcun_domain::branches::{award_refusal, contest_reachable, honor_reachable, reachable};
+use xingcun_domain::enums::{ContestStatus, HonorStatus, ProjectStatus};
 
 use super::{
     Item, Options, SheetPlan, World, check_person_ref_at, ix, load, resolve_people_at, sheets,
@@ -27,6 +30,24 @@ pub(super) fn is_branches(id: SheetId) -> bool {
             | SheetId::Honors
             | SheetId::ModelSites
             | SheetId::Assessments
+            | SheetId::BranchStandards
+            | SheetId::StandardSections
+            | SheetId::StandardCriteria
+            | SheetId::AssessmentScores
+            | SheetId::HonorObjections
+            | SheetId::Contests
+            | SheetId::ContestCriteria
+            | SheetId::Contestants
+            | SheetId::ContestJudges
+            | SheetId::ContestScores
+    )
+}
+
+/// Whether a branch sheet names people by ID number (checked in [`check_honor_people`]).
+pub(super) fn names_people(id: SheetId) -> bool {
+    matches!(
+        id,
+        SheetId::Honors | SheetId::Contestants | SheetId::ContestScores
     )
 }
 
@@ -42,8 +63,24 @@ pub(super) fn unit_of(id: SheetId, values: &[Option<String>], world: &World) -> 
         }
         SheetId::Honors => values[3].clone(),
         SheetId::ModelSites => values[2].clone(),
+        // The standard is the district's: only an import for the whole district changes it.
+        SheetId::BranchStandards | SheetId::StandardSections | SheetId::StandardCriteria => {
+            world.root.clone()
+        }
+        SheetId::AssessmentScores => unit_by(world, "评定", values),
+        SheetId::HonorObjections => unit_by(world, "荣誉", values),
+        SheetId::Contests => values[3].clone(),
+        SheetId::ContestCriteria
+        | SheetId::Contestants
+        | SheetId::ContestJudges
+        | SheetId::ContestScores => unit_by(world, "赛事", values),
         _ => None,
     }
+}
+
+fn unit_by(world: &World, kind: &str, values: &[Option<String>]) -> Option<String> {
+    let no = values[0].as_deref()?;
+    world.branch_units.get(&format!("{kind}:{no}")).cloned()
 }
 
 /// Checks the rows of one branch-work sheet; `plans` holds the sheets checked before it.
@@ -144,6 +181,18 @@ pub(super) async fn check(
                 }
             }
         }
+        SheetId::BranchStandards
+        | SheetId::StandardSections
+        | SheetId::StandardCriteria
+        | SheetId::AssessmentScores
+        | SheetId::HonorObjections
+        | SheetId::Contests
+        | SheetId::ContestCriteria
+        | SheetId::Contestants
+        | SheetId::ContestJudges
+        | SheetId::ContestScores => {
+            more::check(pool, d, items, plans, world, &today, problems).await?;
+        }
         SheetId::ModelSites => {
             let s = &sheets::MODEL_SITES;
             let org = ix(s, "所属区划编码");
@@ -157,20 +206,31 @@ pub(super) async fn check(
     Ok(())
 }
 
-/// The people an honour names must exist (人员 sheet or the database).
+/// The people an honour, a contestant or a contest score names must exist (人员 sheet or the
+/// database); a score's contestant must be one of its contest's.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn check_honor_people(
     pool: &AnyPool,
     crypto: &dyn CryptoProvider,
     d: &SheetData,
     items: &[Item],
+    plans: &[SheetPlan],
     world: &mut World,
     opts: &Options,
     problems: &mut Vec<Problem>,
 ) -> Result<(), sqlx::Error> {
-    let col = ix(&sheets::HONORS, "身份证号");
+    let col = match d.sheet.id {
+        SheetId::Honors => ix(&sheets::HONORS, "身份证号"),
+        SheetId::Contestants => 1,
+        _ => 2,
+    };
     resolve_people_at(pool, crypto, items, col, world, opts).await?;
+    let mut ok = Vec::new();
     for it in items {
-        check_person_ref_at(d, it, col, world, opts, problems);
+        ok.push(check_person_ref_at(d, it, col, world, opts, problems));
+    }
+    if d.sheet.id == SheetId::ContestScores {
+        more::check_score_contestants(pool, crypto, d, items, plans, &ok, problems).await?;
     }
     Ok(())
 }
@@ -474,6 +534,9 @@ pub(super) async fn check_acceptance(
     }
     Ok(())
 }
+
+mod more;
+pub(super) use more::check_awards;
 
 /// A non-negative amount with at most two decimals.
 fn is_amount(v: &str) -> bool {
