@@ -735,8 +735,31 @@ impl Typed {
     }
 }
 
+/// Whether column `i` holds a personal number (an ID number, a phone number): the form shows it
+/// masked, like every page, and keeps the stored number when the mask comes back unchanged.
+fn is_personal(sheet: &Sheet, i: usize) -> bool {
+    let c = &sheet.columns[i];
+    matches!(c.kind, Kind::IdNumber) || c.header.contains("电话") || c.header.contains("手机")
+}
+
+/// A personal number as forms show it (3701**********123X, 139****5678); a value that does not
+/// parse is hidden whole.
+fn masked(sheet: &Sheet, i: usize, plain: &str) -> String {
+    if matches!(sheet.columns[i].kind, Kind::IdNumber) {
+        xingcun_domain::IdNumber::parse(plain, chrono::NaiveDate::MAX)
+            .map(|id| id.masked())
+            .unwrap_or_else(|_| "*".repeat(plain.chars().count()))
+    } else {
+        xingcun_domain::Phone::parse(plain)
+            .map(|p| p.masked())
+            .unwrap_or_else(|_| "*".repeat(plain.chars().count()))
+    }
+}
+
 /// Reads the submitted fields like a workbook row: every column present, each cell through
-/// [`canonical`] as text, required cells checked. On edit, the key columns are the stored ones.
+/// [`canonical`] as text, required cells checked. On edit (`stored` = the stored record), the
+/// key columns are the stored ones, and a personal number sent back as its mask is the stored
+/// number: the form never holds a whole number it did not get from the user.
 fn read_form(
     sheet: &'static Sheet,
     submitted: &HashMap<String, String>,
@@ -759,6 +782,14 @@ fn read_form(
             continue;
         }
         let text = submitted.get(c.header).cloned().unwrap_or_default();
+        if let Some(Some(plain)) = stored_key.map(|s| &s[i])
+            && is_personal(sheet, i)
+            && text.trim() == masked(sheet, i, plain)
+        {
+            texts.push(text);
+            values.push(Some(plain.clone()));
+            continue;
+        }
         let value = match canonical(c.kind, &Cell::Text(text.clone())) {
             Ok(v) => v,
             Err(msg) => {
@@ -783,9 +814,13 @@ fn read_form(
     }
 }
 
-/// A stored (canonical) value as the form shows it: enumerations and 是/否 by their words.
+/// A stored (canonical) value as the form shows it: enumerations and 是/否 by their words,
+/// personal numbers masked.
 fn shown(sheet: &Sheet, i: usize, v: Option<&str>) -> String {
     let Some(v) = v else { return String::new() };
+    if is_personal(sheet, i) {
+        return masked(sheet, i, v);
+    }
     match sheet.columns[i].kind {
         Kind::Enum(e) => e.label(v).unwrap_or(v).to_string(),
         Kind::Bool => if v == "1" { "是" } else { "否" }.to_string(),

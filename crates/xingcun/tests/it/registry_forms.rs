@@ -302,10 +302,12 @@ async fn editing_a_household_changes_its_villagers_group_and_leaves_an_audit_row
     let form = c.get(edit).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.text);
     assert!(form.text.contains("value=\"第一村民小组\""), "prefilled");
+    // Personal numbers are masked in the form too; sent back unchanged, the stored one is kept.
     assert!(
-        form.text.contains("value=\"13900000001\""),
-        "prefilled phone"
+        form.text.contains("value=\"139****0001\""),
+        "prefilled phone, masked"
     );
+    assert!(!form.text.contains("13900000001"), "never the whole number");
     assert!(
         form.text.contains("value=\"990101001001H0001\" readonly"),
         "the key is read-only"
@@ -505,7 +507,17 @@ async fn person_edit_urls_carry_row_ids_and_never_an_id_number() {
     }
     let form = c.get(&edit).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.text);
-    assert!(form.text.contains(&format!("value=\"{head1}\" readonly")));
+    let head1_masked = xingcun_domain::IdNumber::parse(&head1, chrono::NaiveDate::MAX)
+        .unwrap()
+        .masked();
+    assert!(
+        form.text
+            .contains(&format!("value=\"{head1_masked}\" readonly"))
+    );
+    assert!(
+        !form.text.contains(&head1),
+        "the form never holds the whole ID number"
+    );
     assert!(form.text.contains("编辑人员 · 张三"));
     let mut fields = form_fields(&form.text);
     assert!(
