@@ -91,3 +91,21 @@ test('a judge scores a contestant in the township 擂台赛 and the ranking show
   await assertSees(page, '排名', 'main');
   await page.context().close();
 });
+
+test('a village secretary appoints a reserve talent to a post; the pool keeps the history', async () => {
+  const page = await newPage(browser);
+  await signIn(page, 'cungan');
+  await visit(page, '/talent/reserve');
+  const first = page.locator('main table tbody tr').first().locator('a[href^="/talent/reserve/"]').first();
+  await Promise.all([page.waitForNavigation(), first.click()]);
+  await assertSees(page, ['从库中任职', '入库记录'], 'main');
+  await page.locator('#fld-post').selectOption('村(居)委会委员');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '任职并出库' }).click()]);
+  assert.ok((await page.locator('.alert-error').count()) === 0, await visibleText(page, 'main'));
+  // The entry is closed with 任职 as its reason, not deleted; the post is on the person's record.
+  const reasons = await page.locator('td[data-label="出库原因"]').allInnerTexts();
+  assert.ok(reasons.map((r) => r.trim()).includes('任职'), `出库原因: ${reasons}`);
+  await assertSees(page, '村(居)委会委员', 'main');
+  assert.equal(await page.getByRole('button', { name: '任职并出库' }).count(), 0, 'no second appointment');
+  await page.context().close();
+});
