@@ -416,6 +416,19 @@ async fn serve_on(state: AppState, l: ListenArgs) -> anyhow::Result<()> {
             }
         }
     });
+    // The district's and townships' dashboards, computed once in the background.
+    let warm_state = state.clone();
+    tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        match crate::dashboard::pages::warm_up(&warm_state).await {
+            Ok(n) => tracing::info!(
+                units = n,
+                ms = started.elapsed().as_millis() as u64,
+                "dashboards warmed up"
+            ),
+            Err(e) => tracing::warn!(error = %e, "dashboard warm-up failed"),
+        }
+    });
     // The demand jobs: escalation, deadline notices, webhook delivery.
     let interval = state.config().jobs_interval_seconds;
     if interval > 0 {

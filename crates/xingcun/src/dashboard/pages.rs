@@ -447,6 +447,29 @@ pub async fn board(
     .await
 }
 
+/// Computes the dashboards users open first — the district's and each township's, for the
+/// default period — so that the first view after a start comes from the cache. Run in the
+/// background by `serve`; a failure is only logged.
+pub async fn warm_up(state: &AppState) -> AppResult<usize> {
+    let pool = &state.db().pool;
+    let Some(root) = crate::org::root(pool).await? else {
+        return Ok(0);
+    };
+    let (_, d) = DateParams {
+        org: None,
+        as_of: None,
+        from: None,
+        to: None,
+    }
+    .resolve(crate::dates::today())?;
+    let mut units = vec![root.clone()];
+    units.extend(crate::org::children(pool, &root.scope(), &root.code).await?);
+    for unit in &units {
+        board(state, unit, &d).await?;
+    }
+    Ok(units.len())
+}
+
 /// The units a dashboard can be asked for: the user's subtree down to villages, indented.
 async fn org_options(
     state: &AppState,

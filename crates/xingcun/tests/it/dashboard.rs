@@ -509,3 +509,30 @@ async fn after_a_write_only_the_figures_reading_that_kind_of_record_are_computed
         .unwrap();
     assert_eq!(visits.current, Figure::Count(4));
 }
+
+#[tokio::test]
+async fn the_warm_up_computes_the_district_and_township_dashboards_before_anyone_asks() {
+    let app = app().await;
+    let n = xingcun::dashboard::pages::warm_up(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(n, 6, "the district and its 5 townships");
+    // The district's default dashboard now comes from the cache: no indicator is computed.
+    let pool = &app.db().pool;
+    let district = xingcun::org::get(pool, &Scope::everything(), DISTRICT)
+        .await
+        .unwrap();
+    let (_, d) = xingcun::indicators::dates::DateParams {
+        org: None,
+        as_of: None,
+        from: None,
+        to: None,
+    }
+    .resolve(xingcun::dates::today())
+    .unwrap();
+    let data =
+        xingcun::dashboard::compute_cached(&app.state.config().database_url, pool, &district, &d)
+            .await
+            .unwrap();
+    assert_eq!(data.computed, 0);
+}
