@@ -1,53 +1,26 @@
 //! The branch-work lists (`/branches/projects`, `/branches/rectifications`,
-//! `/branches/problems`, `/branches/honors`, `/branches/sites`, `/branches/assessments`): one
-//! [`ListKind`] per list says where its rows come from, which states the 状态 filter offers and
-//! how a row is shown; one handler serves them all with filters (所在单位, 状态, text) above a
-//! paginated table and an export. Lists are in scope by the record's org unit.
+//! `/branches/problems`, `/branches/honors`, `/branches/sites`, `/branches/assessments`,
+//! `/branches/contests`): one [`ListKind`] per list, served by the table-driven list of
+//! `web/records.rs` with filters (所在单位, 状态, text) above a paginated table and an export.
+//! Lists are in scope by the record's org unit; a record's number links to its page.
 
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
-use minijinja::context;
-use serde::Deserialize;
+use axum::response::Response;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use xingcun_domain::enums::{
     AssessmentResult, ContestStatus, HonorKind, HonorStatus, ProjectStatus,
 };
 
-use crate::accounts::{CurrentUser, Permission};
+use crate::accounts::CurrentUser;
 use crate::app::AppState;
-use crate::dates;
 use crate::error::AppResult;
-use crate::org::pages::xlsx_download;
-use crate::registry::narrow_to_org;
-use crate::registry::pages::org_options;
-use crate::web::list::{Cell, Crumb, Filter, ListView, PageParams, Pagination, Table, query_of};
-use crate::web::{Ctx, render};
+use crate::web::Ctx;
+use crate::web::list::Cell;
+use crate::web::records::{ListKind, ListParams, list, o, t};
+use crate::workbook::sheets;
 
-/// One list.
-pub struct ListKind {
-    pub path: &'static str,
-    pub title: &'static str,
-    pub columns: &'static [&'static str],
-    select: &'static str,
-    from: &'static str,
-    /// The org-unit column the scope and the 所在单位 filter apply to.
-    org: &'static str,
-    /// Columns the text filter searches.
-    text: &'static [&'static str],
-    /// The 状态 filter: (value, label, condition); `{today}` in a condition is today's date.
-    states: &'static [(&'static str, &'static str, &'static str)],
-    order: &'static str,
-    cells: fn(&AnyRow) -> Result<Vec<Cell>, sqlx::Error>,
-}
-
-fn t(r: &AnyRow, i: usize) -> Result<Cell, sqlx::Error> {
-    Ok(Cell::Text(r.try_get(i)?))
-}
-
-fn o(r: &AnyRow, i: usize) -> Result<Cell, sqlx::Error> {
-    Ok(Cell::opt(r.try_get(i)?))
-}
+const LINE: &str = "筑先锋堡垒";
 
 /// The record's number, linking to its page under `base`.
 fn linked(r: &AnyRow, i: usize, base: &str) -> Result<Cell, sqlx::Error> {
@@ -65,6 +38,8 @@ fn word(code: String, label: Option<&'static str>) -> Cell {
 pub static PROJECTS: ListKind = ListKind {
     path: "/branches/projects",
     title: "兴办实事",
+    line: LINE,
+    sheet: &sheets::PRACTICAL_PROJECTS,
     columns: &[
         "实事编号",
         "村(社区)",
@@ -86,6 +61,11 @@ pub static PROJECTS: ListKind = ListKind {
         ("completed", "已完成", "t.status = 'completed'"),
     ],
     order: "t.project_no",
+    date: None,
+    edit_links: false,
+    titled_export: true,
+    attachments: None,
+    extra: None,
     cells: |r| {
         let status: String = r.try_get(5)?;
         let label = ProjectStatus::from_code(&status).map(ProjectStatus::label);
@@ -105,6 +85,8 @@ pub static PROJECTS: ListKind = ListKind {
 pub static RECTIFICATIONS: ListKind = ListKind {
     path: "/branches/rectifications",
     title: "软弱涣散党组织整顿",
+    line: LINE,
+    sheet: &sheets::RECTIFICATIONS,
     columns: &[
         "整顿编号",
         "党组织",
@@ -129,6 +111,11 @@ pub static RECTIFICATIONS: ListKind = ListKind {
         ("accepted", "已验收销号", "t.accepted_on IS NOT NULL"),
     ],
     order: "t.case_no",
+    date: None,
+    edit_links: false,
+    titled_export: true,
+    attachments: None,
+    extra: None,
     cells: |r| {
         Ok(vec![
             linked(r, 0, "/branches/rectifications")?,
@@ -146,6 +133,8 @@ pub static RECTIFICATIONS: ListKind = ListKind {
 pub static PROBLEMS: ListKind = ListKind {
     path: "/branches/problems",
     title: "整顿问题",
+    line: LINE,
+    sheet: &sheets::RECTIFICATION_PROBLEMS,
     columns: &[
         "整顿编号",
         "问题序号",
@@ -172,6 +161,11 @@ pub static PROBLEMS: ListKind = ListKind {
         ("solved", "已解决", "t.solved_on IS NOT NULL"),
     ],
     order: "r.case_no, t.problem_no",
+    date: None,
+    edit_links: false,
+    titled_export: true,
+    attachments: None,
+    extra: None,
     cells: |r| {
         Ok(vec![
             t(r, 0)?,
@@ -189,6 +183,8 @@ pub static PROBLEMS: ListKind = ListKind {
 pub static HONORS: ListKind = ListKind {
     path: "/branches/honors",
     title: "好支书与带富致富先锋",
+    line: LINE,
+    sheet: &sheets::HONORS,
     columns: &[
         "荣誉编号",
         "荣誉类型",
@@ -212,6 +208,11 @@ pub static HONORS: ListKind = ListKind {
         ("rejected", "未通过", "t.status = 'rejected'"),
     ],
     order: "t.honor_no",
+    date: None,
+    edit_links: false,
+    titled_export: true,
+    attachments: None,
+    extra: Some(("/branches/roll", "光荣榜")),
     cells: |r| {
         let kind: String = r.try_get(1)?;
         let kind_label = HonorKind::from_code(&kind).map(HonorKind::label);
@@ -239,6 +240,8 @@ pub static HONORS: ListKind = ListKind {
 pub static SITES: ListKind = ListKind {
     path: "/branches/sites",
     title: "党建示范点",
+    line: LINE,
+    sheet: &sheets::MODEL_SITES,
     columns: &["示范点编号", "名称", "所属区划", "命名日期", "撤销日期"],
     select: "t.site_no, t.name, o.name, t.starts_on, t.ends_on",
     from: "model_site t JOIN org_unit o ON o.code = t.org_code",
@@ -257,12 +260,19 @@ pub static SITES: ListKind = ListKind {
         ),
     ],
     order: "t.site_no",
+    date: None,
+    edit_links: false,
+    titled_export: true,
+    attachments: Some("site"),
+    extra: None,
     cells: |r| Ok(vec![t(r, 0)?, t(r, 1)?, t(r, 2)?, t(r, 3)?, o(r, 4)?]),
 };
 
 pub static ASSESSMENTS: ListKind = ListKind {
     path: "/branches/assessments",
     title: "党支部达标评定",
+    line: LINE,
+    sheet: &sheets::ASSESSMENTS,
     columns: &[
         "评定编号",
         "党组织",
@@ -283,6 +293,11 @@ pub static ASSESSMENTS: ListKind = ListKind {
         ("failed", "未达标", "t.result = 'failed'"),
     ],
     order: "t.assessed_on DESC, t.assessment_no",
+    date: None,
+    edit_links: false,
+    titled_export: true,
+    attachments: None,
+    extra: Some(("/branches/due", "应复评名单")),
     cells: |r| {
         let result: String = r.try_get(4)?;
         let label = AssessmentResult::from_code(&result).map(AssessmentResult::label);
@@ -301,6 +316,8 @@ pub static ASSESSMENTS: ListKind = ListKind {
 pub static CONTESTS: ListKind = ListKind {
     path: "/branches/contests",
     title: "擂台赛",
+    line: LINE,
+    sheet: &sheets::CONTESTS,
     columns: &[
         "赛事编号",
         "名称",
@@ -322,6 +339,11 @@ pub static CONTESTS: ListKind = ListKind {
         ("published", "已公布", "t.status = 'published'"),
     ],
     order: "t.held_on DESC, t.contest_no",
+    date: None,
+    edit_links: false,
+    titled_export: true,
+    attachments: None,
+    extra: None,
     cells: |r| {
         let status: String = r.try_get(6)?;
         let label = ContestStatus::from_code(&status).map(ContestStatus::label);
@@ -347,164 +369,6 @@ pub static LISTS: &[&ListKind] = &[
     &ASSESSMENTS,
     &CONTESTS,
 ];
-
-/// The filters of a list.
-#[derive(Debug, Deserialize, Default)]
-pub struct ListParams {
-    pub org: Option<String>,
-    pub status: Option<String>,
-    pub q: Option<String>,
-    #[serde(flatten)]
-    pub page: PageParams,
-    pub export: Option<String>,
-}
-
-fn nonempty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// `WHERE …` of a list for a scope, a state and a text, with its parameters in order.
-fn where_of(
-    k: &ListKind,
-    bounds: (String, String),
-    state: Option<&str>,
-    q: Option<&str>,
-    today: &str,
-) -> (String, Vec<String>) {
-    let mut binds = vec![bounds.0, bounds.1];
-    let mut sql = format!(" WHERE {o} >= $1 AND {o} < $2", o = k.org);
-    if let Some((_, _, cond)) = k.states.iter().find(|s| Some(s.0) == state) {
-        let mut cond = cond.to_string();
-        if cond.contains("{today}") {
-            binds.push(today.to_string());
-            cond = cond.replace("{today}", &format!("${}", binds.len()));
-        }
-        sql.push_str(&format!(" AND ({cond})"));
-    }
-    if let Some(q) = q {
-        binds.push(format!("%{q}%"));
-        let n = binds.len();
-        let any: Vec<String> = k.text.iter().map(|c| format!("{c} LIKE ${n}")).collect();
-        sql.push_str(&format!(" AND ({})", any.join(" OR ")));
-    }
-    (sql, binds)
-}
-
-async fn list(
-    k: &'static ListKind,
-    state: AppState,
-    ctx: Ctx,
-    user: CurrentUser,
-    p: ListParams,
-) -> AppResult<Response> {
-    user.require(Permission::ReadData)?;
-    let pool = &state.db().pool;
-    let today = dates::today().to_string();
-    let status = nonempty(&p.status).filter(|s| k.states.iter().any(|x| x.0 == *s));
-    let narrowed = narrow_to_org(pool, &user.scope, nonempty(&p.org)).await?;
-    let export = p.export.as_deref() == Some("xlsx");
-    let mut table = Table::new(k.columns);
-    let mut pagination = Pagination::new(p.page, 0);
-    if let Some(scope) = &narrowed {
-        let (wh, binds) = where_of(k, scope.bounds(), status, nonempty(&p.q), &today);
-        let count_sql = format!("SELECT COUNT(*) FROM {}{wh}", k.from);
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(count_sql));
-        for b in &binds {
-            q = q.bind(b.clone());
-        }
-        let total: i64 = q.fetch_one(pool).await?.try_get(0)?;
-        pagination = Pagination::new(p.page, total);
-        let (limit, offset) = if export {
-            (100_000, 0)
-        } else {
-            (pagination.limit(), pagination.offset())
-        };
-        let sql = format!(
-            "SELECT {} FROM {}{wh} ORDER BY {} LIMIT {limit} OFFSET {offset}",
-            k.select, k.from, k.order
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for b in &binds {
-            q = q.bind(b.clone());
-        }
-        for r in q.fetch_all(pool).await? {
-            table.push((k.cells)(&r)?);
-        }
-    }
-    // Demonstration sites keep photos (the other records' pages link to theirs).
-    if k.path == "/branches/sites" && !export {
-        table = table.with_attachment_links("site");
-    }
-    if export {
-        return Ok(xlsx_download(
-            table.to_xlsx(k.title)?,
-            &format!("{}.xlsx", k.title),
-        ));
-    }
-    let states: Vec<(String, String)> = k
-        .states
-        .iter()
-        .map(|(v, l, _)| (v.to_string(), l.to_string()))
-        .collect();
-    let filters = vec![
-        Filter::select(
-            "org",
-            "所在单位",
-            nonempty(&p.org),
-            org_options(pool, &user.scope).await?,
-        ),
-        Filter::select("status", "状态", status, states),
-        Filter::text("q", "编号或名称", nonempty(&p.q)),
-    ];
-    let view = ListView {
-        title: k.title.into(),
-        breadcrumb: vec![
-            Crumb {
-                label: "筑先锋堡垒".into(),
-                href: None,
-            },
-            Crumb {
-                label: k.title.into(),
-                href: None,
-            },
-        ],
-        query: query_of(&filters),
-        filters,
-        table,
-        pagination,
-        new_href: new_href(k, &user),
-        export: true,
-    };
-    let (extra_link, extra_label) = match k.path {
-        "/branches/assessments" => (Some("/branches/due"), "应复评名单"),
-        "/branches/honors" => (Some("/branches/roll"), "光荣榜"),
-        _ => (None, ""),
-    };
-    Ok(render(
-        &state,
-        &ctx,
-        "pages/list.html",
-        context! { view => view, extra_link => extra_link, extra_label => extra_label },
-    )?
-    .into_response())
-}
-
-/// The create form of a list's records, for users who may write.
-fn new_href(k: &ListKind, user: &CurrentUser) -> Option<String> {
-    use crate::workbook::sheets::SheetId;
-    let id = match k.path {
-        "/branches/projects" => SheetId::PracticalProjects,
-        "/branches/rectifications" => SheetId::Rectifications,
-        "/branches/problems" => SheetId::RectificationProblems,
-        "/branches/honors" => SheetId::Honors,
-        "/branches/sites" => SheetId::ModelSites,
-        "/branches/assessments" => SheetId::Assessments,
-        "/branches/contests" => SheetId::Contests,
-        _ => return None,
-    };
-    user.can(Permission::WriteData)
-        .then(|| crate::registry::forms::form_of(id).new_href())
-}
 
 /// `GET /branches/projects`.
 pub async fn list_projects(

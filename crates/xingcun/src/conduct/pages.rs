@@ -8,9 +8,9 @@ use minijinja::context;
 use crate::accounts::{CurrentUser, Permission};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
-use crate::events::list::{ListKind, ListParams, list, o, t};
 use crate::registry::forms::form_of;
 use crate::web::list::{Cell, Crumb};
+use crate::web::records::{ListKind, ListParams, list, o, t};
 use crate::web::{Ctx, render};
 use crate::workbook::sheets::{self, SheetId};
 
@@ -39,6 +39,10 @@ pub static STUDY_SESSIONS: ListKind = ListKind {
     text: &["t.session_no", "t.topic", "po.name"],
     states: &[],
     date: Some("t.held_on"),
+    edit_links: true,
+    titled_export: false,
+    attachments: Some("study_session"),
+    extra: None,
     order: "t.held_on DESC, t.session_no",
     cells: |r| {
         Ok(vec![
@@ -84,6 +88,10 @@ pub static FINDINGS: ListKind = ListKind {
         ("rectified", "已整改", "t.rectified_on IS NOT NULL"),
     ],
     date: Some("t.found_on"),
+    edit_links: true,
+    titled_export: false,
+    attachments: Some("finding"),
+    extra: None,
     order: "t.found_on DESC, t.finding_no",
     cells: |r| {
         Ok(vec![
@@ -112,6 +120,10 @@ pub static EXEMPLARS: ListKind = ListKind {
     text: &["t.exemplar_no", "t.title", "p.name"],
     states: &[],
     date: Some("t.published_on"),
+    edit_links: true,
+    titled_export: false,
+    attachments: None,
+    extra: None,
     order: "t.published_on DESC, t.exemplar_no",
     cells: |r| {
         let id: i64 = sqlx::Row::try_get(r, 5)?;

@@ -2,8 +2,7 @@
 //! dated, placed in an org unit, with topic and attendance. Records come in through the
 //! workbook's 法律进农村 and 移风易俗 sheets (`workbook/sheets/more.rs`, rules in
 //! `workbook/check/more.rs`) or their forms; the figures are `governance.law_outreach_events`
-//! and `governance.civility_events` (`indicators/events.rs`). `list.rs` is the table-driven list
-//! these, conduct's and industry's simpler registries share.
+//! and `governance.civility_events` (`indicators/events.rs`). The lists are table-driven
+//! (`web/records.rs`).
 
-pub mod list;
 pub mod pages;

@@ -3,11 +3,11 @@
 use axum::extract::{Query, State};
 use axum::response::Response;
 
-use super::list::{ListKind, ListParams, list, o, t};
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::error::AppResult;
 use crate::web::Ctx;
+use crate::web::records::{ListKind, ListParams, list, o, t};
 use crate::workbook::sheets;
 
 const EVENT_COLUMNS: &[&str] = &[
@@ -49,6 +49,10 @@ pub static LAW_OUTREACH: ListKind = ListKind {
     text: &["t.event_no", "t.topic", "t.place"],
     states: &[],
     date: Some("t.held_on"),
+    edit_links: true,
+    titled_export: false,
+    attachments: Some("law_event"),
+    extra: None,
     order: "t.held_on DESC, t.event_no",
     cells: event_cells,
 };
@@ -65,6 +69,10 @@ pub static CIVILITY: ListKind = ListKind {
     text: &["t.event_no", "t.topic", "t.place"],
     states: &[],
     date: Some("t.held_on"),
+    edit_links: true,
+    titled_export: false,
+    attachments: Some("civility_event"),
+    extra: None,
     order: "t.held_on DESC, t.event_no",
     cells: event_cells,
 };

@@ -12,9 +12,9 @@ use sqlx::Row;
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::error::AppResult;
-use crate::events::list::{ListKind, ListParams, list, o, t};
 use crate::web::Ctx;
 use crate::web::list::Cell;
+use crate::web::records::{ListKind, ListParams, list, o, t};
 use crate::workbook::sheets::{self, BRAND_STATUSES, PARK_LEVELS};
 
 const LINE: &str = "做强产业支撑";
@@ -59,6 +59,10 @@ pub static PARKS: ListKind = ListKind {
         ("district", "区级", "t.level = 'district'"),
     ],
     date: None,
+    edit_links: true,
+    titled_export: false,
+    attachments: Some("park"),
+    extra: None,
     order: "t.org_code, t.park_no",
     cells: |r| {
         Ok(vec![
@@ -107,6 +111,10 @@ pub static PARTNERSHIPS: ListKind = ListKind {
         ),
     ],
     date: None,
+    edit_links: true,
+    titled_export: false,
+    attachments: None,
+    extra: None,
     order: "t.org_code, t.partnership_no",
     cells: |r| {
         Ok(vec![
@@ -148,6 +156,10 @@ pub static BRANDS: ListKind = ListKind {
         ("certified", "已认定", "t.status = 'certified'"),
     ],
     date: Some("t.certified_on"),
+    edit_links: true,
+    titled_export: false,
+    attachments: Some("brand"),
+    extra: None,
     order: "t.org_code, t.brand_no",
     cells: |r| {
         Ok(vec![
@@ -195,6 +207,10 @@ pub static GEO_PRODUCTS: ListKind = ListKind {
         ),
     ],
     date: None,
+    edit_links: true,
+    titled_export: false,
+    attachments: None,
+    extra: None,
     order: "t.org_code, t.product_no",
     cells: |r| {
         Ok(vec![
@@ -233,6 +249,10 @@ pub static GEO_REGISTRATIONS: ListKind = ListKind {
         ("registered", "已登记", "t.status = 'registered'"),
     ],
     date: Some("t.registered_on"),
+    edit_links: true,
+    titled_export: false,
+    attachments: None,
+    extra: None,
     order: "p.product_no, t.registration_no",
     cells: |r| {
         Ok(vec![

@@ -23,6 +23,7 @@ use crate::registry::pages::{options, org_options};
 use crate::registry::{label_of, narrow_to_org};
 use crate::scope::Scope;
 use crate::web::list::{Cell, Crumb, Filter, ListView, PageParams, Pagination, Table, query_of};
+use crate::web::records::fetch_page;
 use crate::web::{Ctx, urlencode};
 use crate::workbook::sheets::SheetId;
 
@@ -52,7 +53,8 @@ fn where_of(spec: &Spec, clauses: &[Clause]) -> String {
     sql
 }
 
-/// Runs a list within `scope` (none: nothing), a page or, for export, every row.
+/// Runs a list within `scope` (none: nothing), a page or, for export, every row (counted and
+/// paged by `web/records.rs`'s `fetch_page`).
 #[allow(clippy::too_many_arguments)]
 async fn run(
     pool: &AnyPool,
@@ -74,29 +76,15 @@ async fn run(
         return Ok((table, Pagination::new(page, 0)));
     };
     let (lo, hi) = scope.bounds();
-    let w = where_of(spec, clauses);
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*){w}")))
-        .bind(lo.clone())
-        .bind(hi.clone());
-    for (_, b) in clauses {
-        q = q.bind(b.clone());
-    }
-    let total: i64 = q.fetch_one(pool).await?.try_get(0)?;
-    let pagination = Pagination::new(page, total);
-    let (limit, offset) = if export {
-        (100_000, 0)
-    } else {
-        (pagination.limit(), pagination.offset())
-    };
-    let sql = format!(
-        "SELECT {}, {} AS ident{w} ORDER BY {} LIMIT {limit} OFFSET {offset}",
-        spec.select, spec.ident, spec.order
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(lo).bind(hi);
-    for (_, b) in clauses {
-        q = q.bind(b.clone());
-    }
-    for r in q.fetch_all(pool).await? {
+    let binds: Vec<String> = [lo, hi]
+        .into_iter()
+        .chain(clauses.iter().map(|(_, b)| b.clone()))
+        .collect();
+    let columns = format!("{}, {} AS ident", spec.select, spec.ident);
+    let tail = where_of(spec, clauses);
+    let (rows, pagination) =
+        fetch_page(pool, &columns, &tail, spec.order, &binds, page, export).await?;
+    for r in rows {
         let mut cells = (spec.row)(&r, viewer)?;
         if let Some(f) = form {
             let ident: String = r.try_get("ident")?;

@@ -6,6 +6,7 @@ pub mod i18n;
 pub mod list;
 pub mod qr;
 pub mod rate_limit;
+pub mod records;
 pub mod static_files;
 pub mod templates;
 

@@ -786,6 +786,42 @@ async fn lists_filter_by_state_and_an_overdue_problem_raises_an_alert() {
         assert_eq!(res.status, 200, "{path}");
         assert!(res.bytes.starts_with(b"PK"), "{path} exports a workbook");
     }
+    // The branch lists' export sheet is named by the list's title, not by the import sheet,
+    // and the file by the title.
+    let res = c.get("/branches/sites?export=xlsx").await;
+    let names = xingcun_xlsx::WorkbookReader::open_bytes(res.bytes.clone())
+        .unwrap()
+        .sheet_names();
+    assert_eq!(names, vec!["党建示范点".to_string()]);
+    let disposition = res.headers["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.ends_with(&xingcun::web::urlencode("党建示范点.xlsx")),
+        "{disposition}"
+    );
+    // Sites link to their photos; a number links to the record's page, never to its edit
+    // form; 新增 opens the sheet's form; honours and assessments carry their extra button.
+    let mut page = async |path: &str| {
+        let res = c.get(path).await;
+        assert_eq!(res.status, 200, "{path}");
+        res.text.replace("&#x2f;", "/").replace("&amp;", "&")
+    };
+    let sites = page("/branches/sites").await;
+    assert!(sites.contains("href=\"/attachments?kind=site&key=SF1\""));
+    assert!(sites.contains("href=\"/registry/model-sites/new\""));
+    assert!(!sites.contains("/registry/model-sites/edit"));
+    let problems = page("/branches/problems").await;
+    assert!(!problems.contains("/registry/rectification-problems/edit"));
+    assert!(!problems.contains("/attachments?"));
+    let projects = page("/branches/projects").await;
+    assert!(projects.contains("href=\"/branches/projects/SS1\""));
+    assert!(!projects.contains("/registry/practical-projects/edit"));
+    assert!(!projects.contains("开始日期"));
+    let honors = page("/branches/honors").await;
+    assert!(honors.contains("href=\"/branches/roll\"") && honors.contains("光荣榜"));
+    let assessments = page("/branches/assessments").await;
+    assert!(assessments.contains("href=\"/branches/due\""));
+    // The branch lists have no date filters: a date there is not read.
+    assert_eq!(c.get("/branches/projects?from=bad").await.status, 200);
     let pool = &app.db().pool;
     let kind = "超期未整改的软弱涣散问题";
     let on = |d: &str| {

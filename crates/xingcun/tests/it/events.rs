@@ -454,6 +454,57 @@ async fn the_lists_filter_within_the_users_scope_and_an_exemplar_shows_its_story
     );
     let civ = town.get("/events/civility").await;
     assert_eq!(civ.status, StatusCode::OK);
+    // For a writer, a record's number opens its edit form, 新增 its create form, and the
+    // records that keep photos link to them; the export is named by the list, its sheet by
+    // the import sheet.
+    let mut admin = app.signed_in("admin").await;
+    for (path, slug, no, photos, sheet, title) in [
+        (
+            "/events/law-outreach",
+            "law-outreach-events",
+            "FZ1",
+            Some("law_event"),
+            "法律进农村",
+            "法律进农村活动",
+        ),
+        (
+            "/conduct/findings",
+            "supervision-findings",
+            "JD1",
+            Some("finding"),
+            "监督检查发现问题",
+            "监督检查发现问题",
+        ),
+        (
+            "/conduct/exemplars",
+            "exemplars",
+            "DX1",
+            None,
+            "先进典型",
+            "先进典型",
+        ),
+    ] {
+        let res = admin.get(path).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}");
+        let html = res.text.replace("&#x2f;", "/").replace("&amp;", "&");
+        assert!(
+            html.contains(&format!("/registry/{slug}/edit?key={no}\"")),
+            "{path}"
+        );
+        assert!(html.contains(&format!("/registry/{slug}/new\"")), "{path}");
+        match photos {
+            Some(kind) => assert!(html.contains(&format!("/attachments?kind={kind}&key={no}\""))),
+            None => assert!(!html.contains("/attachments?"), "{path}"),
+        }
+        let res = admin.get(&format!("{path}?export=xlsx")).await;
+        let names = xingcun_xlsx::WorkbookReader::open_bytes(res.bytes.clone())
+            .unwrap()
+            .sheet_names();
+        assert_eq!(names, vec![sheet.to_string()], "{path}");
+        let disposition = res.headers["content-disposition"].to_str().unwrap();
+        let file = xingcun::web::urlencode(&format!("{title}.xlsx"));
+        assert!(disposition.ends_with(&file), "{disposition}");
+    }
     let id = |no: &str| {
         let app = &app;
         let no = no.to_string();

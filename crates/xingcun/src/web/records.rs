@@ -1,16 +1,22 @@
-//! The table-driven list of the simpler registries (events here, conduct's findings and
-//! exemplars, industry's parks, partnerships, brands and geographic-indication products), after
-//! `branches/pages.rs`: one [`ListKind`] per list says where its rows come from, which states
-//! the 状态 filter offers, which date the 起止日期 filters narrow, and how a row is shown. One
-//! handler serves them all: filters above a paginated table, an export of what the filters
-//! select, 新增 for writers, and a record's number linking to its edit form. Lists are in
-//! scope by the record's org unit.
+//! The table-driven record lists: one [`ListKind`] per list says where its rows come from,
+//! which states the 状态 filter offers, which date the 开始日期/结束日期 filters narrow, how a
+//! row is shown and what it links to. One handler, [`list`], serves them all: filters
+//! (所在单位, 状态, dates, text) above a paginated table, an export of what the filters select,
+//! 新增 for writers, and records' attachments. Lists are in scope by the record's org unit; a
+//! list leaves out what it does not use (no states, `date: None`).
+//!
+//! Used by the branch-work lists (`branches/pages.rs`), the events (`events/pages.rs`),
+//! conduct's lists (`conduct/pages.rs`) and industry's simpler registries (`industry/more.rs`).
+//! It lives in `web/` because it serves several lines of work (it began as `events/list.rs`, a
+//! copy of the branch lists' handler). The cadre-pipeline lists (`talent/lists.rs`) have
+//! filters and an 操作 column of their own and share only [`fetch_page`], the count and the
+//! page query.
 
 use axum::response::{IntoResponse, Response};
 use minijinja::context;
 use serde::Deserialize;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
 
 use crate::accounts::{CurrentUser, Permission};
 use crate::app::AppState;
@@ -28,7 +34,7 @@ use crate::workbook::sheets::Sheet;
 pub struct ListKind {
     pub path: &'static str,
     pub title: &'static str,
-    /// The line of work, the breadcrumb's first step: 深化社会治理.
+    /// The line of work, the breadcrumb's first step (筑先锋堡垒, 深化社会治理, …).
     pub line: &'static str,
     /// The sheet its records come in by (for 新增 and the edit links).
     pub sheet: &'static Sheet,
@@ -40,25 +46,23 @@ pub struct ListKind {
     pub org: &'static str,
     /// Columns the text filter searches.
     pub text: &'static [&'static str],
-    /// The 状态 filter: (value, label, condition); `{today}` in a condition is today's date.
+    /// The 状态 filter (none: not shown): (value, label, condition); `{today}` in a condition
+    /// is today's date.
     pub states: &'static [(&'static str, &'static str, &'static str)],
     /// The date column the 开始日期/结束日期 filters narrow, if any.
     pub date: Option<&'static str>,
     pub order: &'static str,
     pub cells: fn(&AnyRow) -> Result<Vec<Cell>, sqlx::Error>,
-}
-
-/// The kind of attachments (`attachments::OWNERS`) the records of a list keep, by its path.
-fn attachment_kind(path: &str) -> Option<&'static str> {
-    Some(match path {
-        "/events/law-outreach" => "law_event",
-        "/events/civility" => "civility_event",
-        "/conduct/study-sessions" => "study_session",
-        "/conduct/findings" => "finding",
-        "/industry/parks" => "park",
-        "/industry/brands" => "brand",
-        _ => return None,
-    })
+    /// For writers, the record's number (a text first cell) links to its edit form; lists
+    /// whose `cells` link the number to a record page say `false`.
+    pub edit_links: bool,
+    /// The export's sheet is named by the list's title instead of by `sheet`.
+    pub titled_export: bool,
+    /// The kind of attachments (`attachments::OWNERS`) the records keep: each row links to
+    /// them (not in the export).
+    pub attachments: Option<&'static str>,
+    /// A button after the title: (href, label).
+    pub extra: Option<(&'static str, &'static str)>,
 }
 
 /// A text column.
@@ -139,6 +143,37 @@ fn where_of(
     (sql, binds)
 }
 
+/// One page of `SELECT {columns}{tail} ORDER BY {order}` (for an export, every row up to
+/// 100,000) and the pagination over all its rows. `tail` is ` FROM … WHERE …`, its `$n` are
+/// `binds` in order.
+pub async fn fetch_page(
+    pool: &AnyPool,
+    columns: &str,
+    tail: &str,
+    order: &str,
+    binds: &[String],
+    page: PageParams,
+    export: bool,
+) -> AppResult<(Vec<AnyRow>, Pagination)> {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*){tail}")));
+    for b in binds {
+        q = q.bind(b.clone());
+    }
+    let total: i64 = q.fetch_one(pool).await?.try_get(0)?;
+    let pagination = Pagination::new(page, total);
+    let (limit, offset) = if export {
+        (100_000, 0)
+    } else {
+        (pagination.limit(), pagination.offset())
+    };
+    let sql = format!("SELECT {columns}{tail} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        q = q.bind(b.clone());
+    }
+    Ok((q.fetch_all(pool).await?, pagination))
+}
+
 /// Serves the list `k`.
 pub async fn list(
     k: &'static ListKind,
@@ -150,11 +185,12 @@ pub async fn list(
     user.require(Permission::ReadData)?;
     let pool = &state.db().pool;
     let today = dates::today().to_string();
+    // A list without a date filter does not read 开始日期/结束日期 (a stray one is no error).
     let narrowing = Narrowing {
         state: nonempty(&p.status).filter(|s| k.states.iter().any(|x| x.0 == *s)),
         q: nonempty(&p.q),
-        from: date_param(nonempty(&p.from))?,
-        to: date_param(nonempty(&p.to))?,
+        from: date_param(nonempty(&p.from).filter(|_| k.date.is_some()))?,
+        to: date_param(nonempty(&p.to).filter(|_| k.date.is_some()))?,
     };
     let narrowed = narrow_to_org(pool, &user.scope, nonempty(&p.org)).await?;
     let export = p.export.as_deref() == Some("xlsx");
@@ -164,29 +200,14 @@ pub async fn list(
     let mut pagination = Pagination::new(p.page, 0);
     if let Some(scope) = &narrowed {
         let (wh, binds) = where_of(k, scope.bounds(), &narrowing, &today);
-        let count_sql = format!("SELECT COUNT(*) FROM {}{wh}", k.from);
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(count_sql));
-        for b in &binds {
-            q = q.bind(b.clone());
-        }
-        let total: i64 = q.fetch_one(pool).await?.try_get(0)?;
-        pagination = Pagination::new(p.page, total);
-        let (limit, offset) = if export {
-            (100_000, 0)
-        } else {
-            (pagination.limit(), pagination.offset())
-        };
-        let sql = format!(
-            "SELECT {} FROM {}{wh} ORDER BY {} LIMIT {limit} OFFSET {offset}",
-            k.select, k.from, k.order
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for b in &binds {
-            q = q.bind(b.clone());
-        }
-        for r in q.fetch_all(pool).await? {
+        let tail = format!(" FROM {}{wh}", k.from);
+        let (rows, paged) =
+            fetch_page(pool, k.select, &tail, k.order, &binds, p.page, export).await?;
+        pagination = paged;
+        for r in rows {
             let mut cells = (k.cells)(&r)?;
             if writer
+                && k.edit_links
                 && !export
                 && let Some(Cell::Text(no)) = cells.first()
             {
@@ -197,12 +218,16 @@ pub async fn list(
         }
     }
     // Records that keep photos or scans get a link to them (not in the export).
-    if let Some(kind) = attachment_kind(k.path).filter(|_| !export) {
+    if let Some(kind) = k.attachments.filter(|_| !export) {
         table = table.with_attachment_links(kind);
     }
     if export {
         return Ok(xlsx_download(
-            table.to_xlsx(k.sheet.name)?,
+            table.to_xlsx(if k.titled_export {
+                k.title
+            } else {
+                k.sheet.name
+            })?,
             &format!("{}.xlsx", k.title),
         ));
     }
@@ -244,5 +269,12 @@ pub async fn list(
         new_href: writer.then(|| form.new_href()),
         export: true,
     };
-    Ok(render(&state, &ctx, "pages/list.html", context! { view => view })?.into_response())
+    let (extra_link, extra_label) = k.extra.unzip();
+    Ok(render(
+        &state,
+        &ctx,
+        "pages/list.html",
+        context! { view => view, extra_link => extra_link, extra_label => extra_label },
+    )?
+    .into_response())
 }
