@@ -118,7 +118,11 @@ async fn load(state: &AppState, user: &CurrentUser, no: &str) -> AppResult<Conte
         .collect();
     contestants.sort_by(|a, b| a.name.cmp(&b.name).then(a.person.cmp(&b.person)));
     let mut judges: Vec<(String, String)> =
-        sqlx::query("SELECT username, name FROM contest_judge WHERE contest_id = $1 ORDER BY id")
+        sqlx::query(
+            "SELECT j.username, CASE WHEN EXISTS (SELECT 1 FROM app_user u WHERE u.username = j.username)
+                    THEN j.name ELSE j.name || '（账号不存在）' END
+             FROM contest_judge j WHERE j.contest_id = $1 ORDER BY j.id",
+        )
             .bind(id)
             .fetch_all(pool)
             .await?

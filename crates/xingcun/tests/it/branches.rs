@@ -1303,6 +1303,8 @@ async fn judges_score_a_contest_and_the_ranking_follows_the_rule() {
             s(&["LT1", "admin", "评委甲"]),
             s(&["LT1", "xiangzhen", "评委乙"]),
             s(&["LT1", "cungan", "评委丙"]),
+            // No such account (yet): taken, marked on the page, and scoring nothing.
+            s(&["LT1", "laowang", "评委丁"]),
         ],
     ));
     // 评委丙's scores come in a workbook: 王1 70, 王2 75, 王3 65.
@@ -1402,6 +1404,9 @@ async fn judges_score_a_contest_and_the_ranking_follows_the_rule() {
         ["1", "1", "3"]
     );
     assert!(page.text.contains("80.00") && page.text.contains("65.00"));
+    assert!(
+        page.text.contains("评委丁（账号不存在）") && !page.text.contains("评委甲（账号不存在）")
+    );
     // Published: the scores are frozen, on the page and in a workbook.
     let r = c
         .post_form("/branches/contests/LT1/step", &[("action", "publish")])

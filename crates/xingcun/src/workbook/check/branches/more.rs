@@ -462,17 +462,10 @@ pub(super) async fn check(
                             }
                         }
                     }
-                    SheetId::ContestJudges => {
-                        let user = it.get(1).unwrap_or_default();
-                        if !extra.users.contains(user) {
-                            problems.push(d.problem(
-                                it.row,
-                                Some(1),
-                                Some(user),
-                                format!("用户名 {user} 不存在"),
-                            ));
-                        }
-                    }
+                    // A judge's account may be created after the import (moving the district's
+                    // records to a new installation brings no accounts): the contest's page
+                    // marks a judge whose account does not exist, and nobody scores as one.
+                    SheetId::ContestJudges => {}
                     _ => {
                         // Scores are frozen once the stored contest is published, and not
                         // taken before scoring opens; a workbook may bring a finished
@@ -520,7 +513,6 @@ pub(super) async fn check(
 /// What the contest sheets refer to besides the contest.
 #[derive(Default)]
 struct ContestFacts {
-    users: HashSet<String>,
     judges: HashSet<(String, String)>,
     /// (contest, criterion) → maximum in hundredths
     criteria: HashMap<(String, String), i64>,
@@ -535,14 +527,6 @@ impl ContestFacts {
     ) -> Result<Self, sqlx::Error> {
         let mut f = ContestFacts::default();
         match id {
-            SheetId::ContestJudges => {
-                for r in sqlx::query("SELECT username FROM app_user")
-                    .fetch_all(pool)
-                    .await?
-                {
-                    f.users.insert(r.try_get(0)?);
-                }
-            }
             SheetId::ContestScores => {
                 for r in load::select_in(
                     pool,
