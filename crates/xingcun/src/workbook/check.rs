@@ -77,12 +77,15 @@ fn ix(sheet: &Sheet, h: &str) -> usize {
     sheet.index(h)
 }
 
-/// Merges rows with stored records and checks duplicates within the sheet.
-fn merge(data: &SheetData, existing: &Existing, problems: &mut Vec<Problem>) -> Vec<Item> {
+/// Merges rows with stored records and checks duplicates within the sheet. The rows' values
+/// move into the items (the sheet keeps no rows afterwards) and the stored records move out of
+/// `existing`, so a large workbook is not held twice while it is checked.
+fn merge(data: &mut SheetData, mut existing: Existing, problems: &mut Vec<Problem>) -> Vec<Item> {
     let sheet = data.sheet;
     let mut seen: HashMap<String, u32> = HashMap::new();
-    let mut items = Vec::with_capacity(data.rows.len());
-    for r in &data.rows {
+    let rows = std::mem::take(&mut data.rows);
+    let mut items = Vec::with_capacity(rows.len());
+    for mut r in rows {
         if sheet.key.iter().any(|k| r.values[*k].is_none()) {
             continue; // a required-cell problem is already reported
         }
@@ -96,15 +99,13 @@ fn merge(data: &SheetData, existing: &Existing, problems: &mut Vec<Problem>) -> 
             ));
             continue;
         }
-        let old = existing.get(&key).cloned();
+        let old = existing.remove(&key);
         let values = sheet
             .columns
             .iter()
             .enumerate()
             .map(|(i, c)| match (&old, data.present[i]) {
-                (_, true) => r.values[i]
-                    .clone()
-                    .or_else(|| c.default.map(str::to_string)),
+                (_, true) => r.values[i].take().or_else(|| c.default.map(str::to_string)),
                 (Some((_, ov)), false) => ov[i].clone(),
                 (None, false) => c.default.map(str::to_string),
             })
@@ -156,7 +157,7 @@ struct World {
 pub async fn plan(
     pool: &AnyPool,
     crypto: &dyn CryptoProvider,
-    data: &[SheetData],
+    data: &mut [SheetData],
     opts: &Options,
     problems: &mut Vec<Problem>,
 ) -> Result<Vec<SheetPlan>, sqlx::Error> {
@@ -187,7 +188,7 @@ pub async fn plan(
         world.teams.insert(r.try_get(0)?, r.try_get(1)?);
     }
     let mut plans = Vec::new();
-    for d in data {
+    for d in data.iter_mut() {
         let keys: Vec<String> = d
             .rows
             .iter()
@@ -204,7 +205,8 @@ pub async fn plan(
             SheetId::Cadres => load::cadre_posts(pool, crypto, &valid_ids(&keys, opts)).await?,
             _ => super::outreach::existing(pool, crypto, d.sheet, &keys).await?,
         };
-        let mut items = merge(d, &existing, problems);
+        let mut items = merge(d, existing, problems);
+        let d: &SheetData = d;
         match d.sheet.id {
             SheetId::OrgUnits => check_org_units(d, &items, &mut world, problems),
             SheetId::Households => check_households(d, &items, &mut world, problems),

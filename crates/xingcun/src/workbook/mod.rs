@@ -118,7 +118,7 @@ pub async fn import_sheets(
     db: &Db,
     crypto: &dyn CryptoProvider,
     actor: &Actor,
-    data: Vec<read::SheetData>,
+    mut data: Vec<read::SheetData>,
     mut problems: Vec<Problem>,
     opts: &ImportOptions,
 ) -> anyhow::Result<ImportOutcome> {
@@ -126,7 +126,8 @@ pub async fn import_sheets(
         today: opts.today,
         within: opts.within.clone(),
     };
-    let plans = check::plan(&db.pool, crypto, &data, &check_opts, &mut problems).await?;
+    let plans = check::plan(&db.pool, crypto, &mut data, &check_opts, &mut problems).await?;
+    drop(data);
     if !problems.is_empty() {
         problems.sort_by(|a, b| {
             (sheet_order(&a.sheet), a.row, &a.column).cmp(&(
