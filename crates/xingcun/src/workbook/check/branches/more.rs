@@ -526,47 +526,44 @@ impl ContestFacts {
         plans: &[SheetPlan],
     ) -> Result<Self, sqlx::Error> {
         let mut f = ContestFacts::default();
-        match id {
-            SheetId::ContestScores => {
-                for r in load::select_in(
-                    pool,
-                    "SELECT c.contest_no, j.username FROM contest_judge j
+        if id == SheetId::ContestScores {
+            for r in load::select_in(
+                pool,
+                "SELECT c.contest_no, j.username FROM contest_judge j
                        JOIN contest c ON c.id = j.contest_id WHERE c.contest_no IN",
-                    contests,
-                )
-                .await?
-                {
-                    f.judges.insert((r.try_get(0)?, r.try_get(1)?));
-                }
-                for it in items_of(plans, SheetId::ContestJudges) {
-                    f.judges.insert((
+                contests,
+            )
+            .await?
+            {
+                f.judges.insert((r.try_get(0)?, r.try_get(1)?));
+            }
+            for it in items_of(plans, SheetId::ContestJudges) {
+                f.judges.insert((
+                    it.get(0).unwrap_or_default().to_string(),
+                    it.get(1).unwrap_or_default().to_string(),
+                ));
+            }
+            for r in load::select_in(
+                pool,
+                "SELECT c.contest_no, k.criterion_no, k.max_points FROM contest_criterion k
+                       JOIN contest c ON c.id = k.contest_id WHERE c.contest_no IN",
+                contests,
+            )
+            .await?
+            {
+                let max: String = r.try_get(2)?;
+                f.criteria
+                    .insert((r.try_get(0)?, r.try_get(1)?), cents(&max).unwrap_or(0));
+            }
+            for it in items_of(plans, SheetId::ContestCriteria) {
+                f.criteria.insert(
+                    (
                         it.get(0).unwrap_or_default().to_string(),
                         it.get(1).unwrap_or_default().to_string(),
-                    ));
-                }
-                for r in load::select_in(
-                    pool,
-                    "SELECT c.contest_no, k.criterion_no, k.max_points FROM contest_criterion k
-                       JOIN contest c ON c.id = k.contest_id WHERE c.contest_no IN",
-                    contests,
-                )
-                .await?
-                {
-                    let max: String = r.try_get(2)?;
-                    f.criteria
-                        .insert((r.try_get(0)?, r.try_get(1)?), cents(&max).unwrap_or(0));
-                }
-                for it in items_of(plans, SheetId::ContestCriteria) {
-                    f.criteria.insert(
-                        (
-                            it.get(0).unwrap_or_default().to_string(),
-                            it.get(1).unwrap_or_default().to_string(),
-                        ),
-                        it.get(3).and_then(cents).unwrap_or(0),
-                    );
-                }
+                    ),
+                    it.get(3).and_then(cents).unwrap_or(0),
+                );
             }
-            _ => {}
         }
         Ok(f)
     }
