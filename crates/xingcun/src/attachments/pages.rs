@@ -3,7 +3,7 @@
 //! one file (`GET /attachments/{id}`) and its removal (`POST /attachments/{id}/delete`).
 
 use axum::body::Body;
-use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,6 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::org::pages::xlsx_download;
 use crate::web::list::{Cell, Crumb, Filter, ListView, PageParams, Pagination, Table, query_of};
 use crate::web::{Ctx, render, urlencode};
+use crate::workbook::pages::multipart_error;
 
 /// Where the configuration says the bytes go.
 pub fn store(config: &Config) -> Store {
@@ -210,14 +211,6 @@ async fn overview(
     Ok(render(state, ctx, "pages/list.html", context! { view => view })?.into_response())
 }
 
-fn multipart_error(e: MultipartError) -> AppError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::PayloadTooLarge
-    } else {
-        AppError::BadRequest("上传的内容无法读取，请重新选择文件后提交".into())
-    }
-}
-
 /// `POST /attachments?kind=…&key=…&_csrf=…` (multipart, field `file`): keeps the file, or shows
 /// the page again saying why not.
 pub async fn upload(
@@ -259,10 +252,13 @@ pub async fn upload(
     }
 }
 
-/// Only the file's own name: some browsers send the whole path.
+/// The file's own name (as a workbook upload takes it), without control characters; 附件 when
+/// nothing is left.
 fn base_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or_default().trim();
-    let base: String = base.chars().filter(|c| !c.is_control()).take(100).collect();
+    let base: String = crate::workbook::pages::base_name(name)
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
     if base.is_empty() {
         "附件".into()
     } else {

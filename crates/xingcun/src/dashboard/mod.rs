@@ -209,13 +209,16 @@ async fn compute_with(
         )
     };
     let mut cached_rows: Vec<Option<Row>> = vec![None; INDICATORS.len()];
+    let stamps: Vec<u64> = match database {
+        Some(_) => (0..INDICATORS.len()).map(|n| stamp(n, &versions)).collect(),
+        None => Vec::new(),
+    };
     if let Some(db) = database {
         let rows = ROWS.lock().unwrap_or_else(|e| e.into_inner());
         for (i, ind) in INDICATORS.iter().enumerate() {
-            let stamp = stamp(ind, &versions);
             cached_rows[i] = rows
                 .get(&row_key(ind, db))
-                .filter(|(s, _)| *s == stamp)
+                .filter(|(s, _)| *s == stamps[i])
                 .map(|(_, r)| r.clone());
         }
     }
@@ -283,11 +286,8 @@ async fn compute_with(
         if cache.len() + rows.len() > ROW_CAPACITY {
             cache.clear();
         }
-        for row in &rows {
-            cache.insert(
-                row_key(row.ind, db),
-                (stamp(row.ind, &versions), row.clone()),
-            );
+        for (row, stamp) in rows.iter().zip(&stamps) {
+            cache.insert(row_key(row.ind, db), (*stamp, row.clone()));
         }
     }
     Ok(Data {
@@ -329,16 +329,14 @@ fn all_reads() -> &'static [Vec<String>] {
     READS.get_or_init(|| INDICATORS.iter().map(reads).collect())
 }
 
-/// The versions of the kinds of record `ind` reads, folded into one number.
-fn stamp(ind: &Indicator, versions: &[(String, i64)]) -> u64 {
+/// The versions of the kinds of record the `n`-th indicator of [`INDICATORS`] reads, folded
+/// into one number.
+fn stamp(n: usize, versions: &[(String, i64)]) -> u64 {
     use std::hash::{Hash, Hasher};
-    let tables = INDICATORS
-        .iter()
-        .position(|i| std::ptr::eq(i, ind))
-        .map_or_else(|| reads(ind), |n| all_reads()[n].clone());
+    let tables = &all_reads()[n];
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for (entity, seq) in versions {
-        if affects(entity, &tables) {
+        if affects(entity, tables) {
             (entity, seq).hash(&mut h);
         }
     }

@@ -219,7 +219,9 @@ struct UploadForm {
     check_only: bool,
 }
 
-fn multipart_error(e: MultipartError) -> AppError {
+/// A multipart upload that could not be read: too large (413) or broken (400). Also used by
+/// the attachment upload.
+pub(crate) fn multipart_error(e: MultipartError) -> AppError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::PayloadTooLarge
     } else {
@@ -228,7 +230,7 @@ fn multipart_error(e: MultipartError) -> AppError {
 }
 
 /// Only the file's own name: some browsers send the whole path.
-fn base_name(name: &str) -> String {
+pub(crate) fn base_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default().trim();
     base.chars().take(100).collect()
 }
