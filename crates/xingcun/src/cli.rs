@@ -345,8 +345,8 @@ async fn import_command(
     dry_run: bool,
     org: Option<String>,
 ) -> anyhow::Result<()> {
-    use crate::workbook::{ImportOptions, ImportOutcome};
-    let bytes = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
+    use crate::workbook::{ImportOptions, ImportOutcome, Input};
+    std::fs::metadata(file).with_context(|| format!("无法读取 {}", file.display()))?;
     let within = match org {
         Some(code) => Some(
             crate::org::get(&state.db().pool, &Scope::everything(), &code)
@@ -364,13 +364,13 @@ async fn import_command(
     let started = std::time::Instant::now();
     eprintln!("正在检查 {} …", file.display());
     fn report(sheet: &str, rows: u64) {
-        eprintln!("  已读取 {sheet}：{rows} 行（读完后检查全部规则，再一次写入）");
+        eprintln!("  已读取并检查 {sheet}：{rows} 行");
     }
     let outcome = crate::workbook::import_reporting(
         state.db(),
         state.crypto(),
         &Actor::cli(),
-        bytes,
+        Input::Path(file.to_path_buf()),
         &opts,
         report,
     )

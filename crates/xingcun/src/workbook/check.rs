@@ -77,12 +77,46 @@ fn ix(sheet: &Sheet, h: &str) -> usize {
     sheet.index(h)
 }
 
+/// The keys of a sheet seen so far and the first row of each, to refuse duplicates across
+/// the chunks of a streamed sheet. A key of an ID number's form takes 8 bytes.
+#[derive(Debug, Default)]
+struct SeenKeys {
+    ids: HashMap<u64, u32>,
+    other: HashMap<Box<str>, u32>,
+}
+
+impl SeenKeys {
+    /// Notes `key` at `row`; returns the row it was first seen at, if it was.
+    fn first_row(&mut self, key: &str, row: u32) -> Option<u32> {
+        match try_pack_id(key) {
+            Some(p) => match self.ids.get(&p) {
+                Some(first) => Some(*first),
+                None => {
+                    self.ids.insert(p, row);
+                    None
+                }
+            },
+            None => match self.other.get(key) {
+                Some(first) => Some(*first),
+                None => {
+                    self.other.insert(key.into(), row);
+                    None
+                }
+            },
+        }
+    }
+}
+
 /// Merges rows with stored records and checks duplicates within the sheet. The rows' values
 /// move into the items (the sheet keeps no rows afterwards) and the stored records move out of
 /// `existing`, so a large workbook is not held twice while it is checked.
-fn merge(data: &mut SheetData, mut existing: Existing, problems: &mut Vec<Problem>) -> Vec<Item> {
+fn merge(
+    data: &mut SheetData,
+    mut existing: Existing,
+    seen: &mut SeenKeys,
+    problems: &mut Vec<Problem>,
+) -> Vec<Item> {
     let sheet = data.sheet;
-    let mut seen: HashMap<String, u32> = HashMap::new();
     let rows = std::mem::take(&mut data.rows);
     let mut items = Vec::with_capacity(rows.len());
     for mut r in rows {
@@ -90,7 +124,7 @@ fn merge(data: &mut SheetData, mut existing: Existing, problems: &mut Vec<Proble
             continue; // a required-cell problem is already reported
         }
         let key = key_of(sheet, &r.values);
-        if let Some(first) = seen.insert(key.clone(), r.row) {
+        if let Some(first) = seen.first_row(&key, r.row) {
             problems.push(data.problem(
                 r.row,
                 Some(sheet.key[0]),
@@ -120,10 +154,6 @@ fn merge(data: &mut SheetData, mut existing: Existing, problems: &mut Vec<Proble
     items
 }
 
-/// A person's household number, relation to the head and political status.
-type PersonFacts = (Option<String>, Option<String>, Option<String>);
-/// A household member's relation and, when from the workbook, its row.
-type Membership = (Option<String>, Option<u32>);
 /// A post's start, end, holder (blind index) and workbook row.
 type Span = (String, Option<String>, String, Option<u32>);
 
@@ -133,8 +163,8 @@ struct World {
     orgs: HashMap<String, (OrgKind, String)>,
     /// household number → org code
     households: HashMap<String, String>,
-    /// ID → (household number, relation, political status)
-    people: HashMap<String, PersonFacts>,
+    /// The people known, from the workbook or the database.
+    people: KnownPeople,
     /// party org code → (kind, org code)
     party_orgs: HashMap<String, (String, String)>,
     /// ID → member category
@@ -153,48 +183,185 @@ struct World {
     disputes: disputes::Known,
 }
 
-/// Builds the plan, or adds to `problems`.
-pub async fn plan(
-    pool: &AnyPool,
-    crypto: &dyn CryptoProvider,
-    data: &mut [SheetData],
-    opts: &Options,
-    problems: &mut Vec<Problem>,
-) -> Result<Vec<SheetPlan>, sqlx::Error> {
-    let mut world = World::default();
-    for r in sqlx::query("SELECT code, kind, scope_prefix, parent_code FROM org_unit")
-        .fetch_all(pool)
-        .await?
-    {
-        let code: String = r.try_get(0)?;
-        let kind = OrgKind::from_code(&r.try_get::<String, _>(1)?).unwrap_or(OrgKind::Grid);
-        if r.try_get::<Option<String>, _>(3)?.is_none() {
-            world.root = Some(code.clone());
+/// Whether a sheet is checked and written chunk by chunk as it is read. Only the two sheets
+/// that grow with the population are: their rules look at one row at a time, or keep compact
+/// tallies between chunks (duplicate keys, household heads, political status). Every other
+/// sheet is checked whole, and its plan is kept for the rules of later sheets.
+pub fn streamed(id: SheetId) -> bool {
+    matches!(id, SheetId::Households | SheetId::People)
+}
+
+/// Checks a workbook piece by piece — each sheet whole, a streamed sheet chunk by chunk —
+/// keeping between pieces only what later rules need: the [`World`] of keys and facts, the
+/// plans of the sheets checked whole, and compact tallies of the streamed sheets' cross-row
+/// rules, which [`Planner::finish`] settles.
+pub struct Planner<'a> {
+    pool: &'a AnyPool,
+    crypto: &'a dyn CryptoProvider,
+    opts: &'a Options,
+    world: World,
+    /// Whether any person was stored before the import (else no stored member can matter).
+    stored_people: bool,
+    /// The sheets seen, without their rows (to place the problems of the final rules).
+    data: Vec<SheetData>,
+    /// The plans of the sheets checked whole.
+    plans: Vec<SheetPlan>,
+    /// The latest chunk of the streamed sheet.
+    chunk: Option<SheetPlan>,
+    /// The streamed sheet being checked: its id and its keys so far (for duplicates).
+    streaming: Option<(SheetId, SeenKeys)>,
+    heads: Heads,
+    statuses: Statuses,
+}
+
+/// The 户主 rule over the 人员 sheet's chunks: per household touched, the members the
+/// workbook gives it, and which stored people the workbook restates.
+#[derive(Debug, Default)]
+struct Heads {
+    households: HashMap<String, HeadTally>,
+    /// Blind indexes of stored people the workbook restates (they no longer count where stored).
+    restated: HashSet<String>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct HeadTally {
+    members: u32,
+    heads: u32,
+    /// The first workbook row of a member (0: none).
+    first_row: u32,
+    /// The last workbook row of a head (0: none).
+    last_head_row: u32,
+}
+
+/// 人员 rows whose 政治面貌 is checked against the 党员 sheet once it is read.
+#[derive(Debug, Default)]
+struct Statuses {
+    /// Packed ID, row, status code.
+    rows: Vec<(u64, u32, &'static str)>,
+    /// Stored people of the sheet: packed ID → blind index (only they can have stored members).
+    stored: HashMap<u64, String>,
+}
+
+/// The ID numbers of the people known, each in 8 bytes: a million people take about 16 MB.
+#[derive(Debug, Default)]
+struct KnownPeople(HashSet<u64>);
+
+impl KnownPeople {
+    /// Adds a person by a valid ID number.
+    fn insert(&mut self, id: &str) {
+        if let Some(p) = try_pack_id(id) {
+            self.0.insert(p);
         }
-        world.orgs.insert(code, (kind, r.try_get(2)?));
     }
-    for r in sqlx::query("SELECT code, kind, org_code FROM party_org")
-        .fetch_all(pool)
-        .await?
-    {
-        world
-            .party_orgs
-            .insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
+    fn contains_key(&self, id: &str) -> bool {
+        try_pack_id(id).is_some_and(|p| self.0.contains(&p))
     }
-    for r in sqlx::query("SELECT team_no, org_code FROM work_team")
-        .fetch_all(pool)
-        .await?
-    {
-        world.teams.insert(r.try_get(0)?, r.try_get(1)?);
+}
+
+/// [`pack_id`] for text of an ID number's form (17 digits and a digit or X), else `None`.
+fn try_pack_id(id: &str) -> Option<u64> {
+    let b = id.as_bytes();
+    (b.len() == 18
+        && b[..17].iter().all(u8::is_ascii_digit)
+        && (b[17].is_ascii_digit() || b[17] == b'X'))
+        .then(|| pack_id(id))
+}
+
+/// An ID number of valid form (17 digits and a check character) in 8 bytes.
+fn pack_id(id: &str) -> u64 {
+    let b = id.as_bytes();
+    let digits = b[..17]
+        .iter()
+        .fold(0u64, |v, c| v * 10 + u64::from(c - b'0'));
+    let check = match b[17] {
+        b'X' => 10,
+        c => u64::from(c - b'0'),
+    };
+    digits * 11 + check
+}
+
+fn unpack_id(p: u64) -> String {
+    let check = match p % 11 {
+        10 => 'X',
+        c => char::from(b'0' + c as u8),
+    };
+    format!("{:017}{check}", p / 11)
+}
+
+impl<'a> Planner<'a> {
+    /// Loads what every check needs to know of the stored records: units, party organisations
+    /// and work teams.
+    pub async fn new(
+        pool: &'a AnyPool,
+        crypto: &'a dyn CryptoProvider,
+        opts: &'a Options,
+    ) -> Result<Planner<'a>, sqlx::Error> {
+        let mut world = World::default();
+        for r in sqlx::query("SELECT code, kind, scope_prefix, parent_code FROM org_unit")
+            .fetch_all(pool)
+            .await?
+        {
+            let code: String = r.try_get(0)?;
+            let kind = OrgKind::from_code(&r.try_get::<String, _>(1)?).unwrap_or(OrgKind::Grid);
+            if r.try_get::<Option<String>, _>(3)?.is_none() {
+                world.root = Some(code.clone());
+            }
+            world.orgs.insert(code, (kind, r.try_get(2)?));
+        }
+        for r in sqlx::query("SELECT code, kind, org_code FROM party_org")
+            .fetch_all(pool)
+            .await?
+        {
+            world
+                .party_orgs
+                .insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
+        }
+        for r in sqlx::query("SELECT team_no, org_code FROM work_team")
+            .fetch_all(pool)
+            .await?
+        {
+            world.teams.insert(r.try_get(0)?, r.try_get(1)?);
+        }
+        let stored_people = sqlx::query("SELECT id FROM person LIMIT 1")
+            .fetch_optional(pool)
+            .await?
+            .is_some();
+        Ok(Planner {
+            pool,
+            crypto,
+            opts,
+            world,
+            stored_people,
+            data: Vec::new(),
+            plans: Vec::new(),
+            chunk: None,
+            streaming: None,
+            heads: Heads::default(),
+            statuses: Statuses::default(),
+        })
     }
-    let mut plans = Vec::new();
-    for d in data.iter_mut() {
+
+    /// Checks a sheet, or the next chunk of a streamed sheet, and returns its plan (to write
+    /// once the import has no problem so far). Sheets come in import order.
+    pub async fn add(
+        &mut self,
+        mut d: SheetData,
+        problems: &mut Vec<Problem>,
+    ) -> Result<&SheetPlan, sqlx::Error> {
+        let (pool, crypto, opts) = (self.pool, self.crypto, self.opts);
+        let id = d.sheet.id;
+        if self.streaming.as_ref().is_some_and(|(s, _)| *s != id) {
+            self.end_stream(problems).await?;
+        }
+        if streamed(id) && self.streaming.is_none() {
+            self.streaming = Some((id, SeenKeys::default()));
+        }
         let keys: Vec<String> = d
             .rows
             .iter()
             .filter_map(|r| r.values[d.sheet.key[0]].clone())
             .collect();
-        let existing = match d.sheet.id {
+        let existing = match id {
             SheetId::OrgUnits => load::org_units(pool, &keys).await?,
             SheetId::Households => load::households(pool, crypto, &keys).await?,
             SheetId::People => load::people(pool, crypto, &valid_ids(&keys, opts)).await?,
@@ -205,69 +372,267 @@ pub async fn plan(
             SheetId::Cadres => load::cadre_posts(pool, crypto, &valid_ids(&keys, opts)).await?,
             _ => super::outreach::existing(pool, crypto, d.sheet, &keys).await?,
         };
-        let mut items = merge(d, existing, problems);
-        let d: &SheetData = d;
-        match d.sheet.id {
-            SheetId::OrgUnits => check_org_units(d, &items, &mut world, problems),
-            SheetId::Households => check_households(d, &items, &mut world, problems),
+        drop(keys);
+        let mut whole = SeenKeys::default();
+        let seen = match &mut self.streaming {
+            Some((_, seen)) => seen,
+            None => &mut whole,
+        };
+        let mut items = merge(&mut d, existing, seen, problems);
+        let (world, plans) = (&mut self.world, &self.plans);
+        let d: &SheetData = &d;
+        match id {
+            SheetId::OrgUnits => check_org_units(d, &items, world, problems),
+            SheetId::Households => check_households(d, &items, world, problems),
             SheetId::People => {
-                check_people(pool, crypto, d, &items, &mut world, opts, problems).await?
+                check_people(pool, d, &items, world, opts, problems).await?;
+                self.tally_people(&items);
             }
-            SheetId::PartyOrgs => check_party_orgs(d, &items, &mut world, problems),
+            SheetId::PartyOrgs => check_party_orgs(d, &items, world, problems),
             SheetId::PartyMembers => {
-                check_members(pool, crypto, d, &items, &mut world, opts, problems).await?
+                check_members(pool, crypto, d, &items, world, opts, problems).await?
             }
-            SheetId::Cadres => {
-                check_cadres(pool, crypto, d, &items, &mut world, opts, problems).await?
-            }
+            SheetId::Cadres => check_cadres(pool, crypto, d, &items, world, opts, problems).await?,
             SheetId::Demands => {
                 let deadlines = crate::demands::deadlines::load(pool).await?;
                 fill_deadlines(&mut items, &deadlines);
-                check_demands(pool, crypto, d, &items, &mut world, opts, problems).await?
+                check_demands(pool, crypto, d, &items, world, opts, problems).await?
             }
             SheetId::DegreeUpgrades | SheetId::ReserveTalents => {
-                check_talent(pool, crypto, d, &items, &mut world, opts, problems).await?;
-                talent::check(pool, crypto, d, &items, &plans, &mut world, opts, problems).await?
+                check_talent(pool, crypto, d, &items, world, opts, problems).await?;
+                talent::check(pool, crypto, d, &items, plans, world, opts, problems).await?
             }
             id if talent::is_talent(id) => {
-                talent::check(pool, crypto, d, &items, &plans, &mut world, opts, problems).await?
+                talent::check(pool, crypto, d, &items, plans, world, opts, problems).await?
             }
             id if branches::is_branches(id) => {
-                branches::check(pool, d, &items, &plans, &mut world, opts, problems).await?;
-                if branches::names_people(d.sheet.id) {
+                branches::check(pool, d, &items, plans, world, opts, problems).await?;
+                if branches::names_people(id) {
                     branches::check_honor_people(
-                        pool, crypto, d, &items, &plans, &mut world, opts, problems,
+                        pool, crypto, d, &items, plans, world, opts, problems,
                     )
                     .await?;
                 }
             }
             id if disputes::is_disputes(id) => {
-                disputes::check(pool, crypto, d, &items, &plans, &mut world, opts, problems).await?
+                disputes::check(pool, crypto, d, &items, plans, world, opts, problems).await?
             }
             id if more::is_more(id) => {
-                more::check(pool, crypto, d, &items, &plans, &mut world, opts, problems).await?
+                more::check(pool, crypto, d, &items, plans, world, opts, problems).await?
             }
             id if industry::is_industry(id) => {
-                industry::check(pool, crypto, d, &items, &plans, &mut world, opts, problems).await?
+                industry::check(pool, crypto, d, &items, plans, world, opts, problems).await?
             }
-            _ => {
-                check_outreach(pool, crypto, d, &items, &plans, &mut world, opts, problems).await?
-            }
+            _ => check_outreach(pool, crypto, d, &items, plans, world, opts, problems).await?,
         }
         if let Some(prefix) = &opts.within {
-            check_within(d, &items, &world, prefix, problems);
+            check_within(d, &items, &self.world, prefix, problems);
         }
-        plans.push(SheetPlan {
+        let plan = SheetPlan {
             sheet: d.sheet,
             items,
-        });
+        };
+        let (sheet, present, file_col) = (d.sheet, d.present.clone(), d.file_col.clone());
+        if !self.data.iter().any(|x| x.sheet.id == id) {
+            self.data.push(SheetData {
+                sheet,
+                present,
+                file_col,
+                rows: Vec::new(),
+            });
+        }
+        if streamed(id) {
+            Ok(self.chunk.insert(plan))
+        } else {
+            self.plans.push(plan);
+            Ok(self.plans.last().expect("just pushed"))
+        }
     }
-    branches::check_acceptance(pool, data, &plans, problems).await?;
-    branches::check_awards(pool, data, &plans, problems).await?;
-    if data.iter().any(|d| d.sheet.id == SheetId::People) {
-        check_political_status(pool, crypto, data, &plans, &world, problems).await?;
+
+    /// The 人员 chunk's part of the 户主 and 政治面貌 rules.
+    fn tally_people(&mut self, items: &[Item]) {
+        let s = &sheets::PEOPLE;
+        let (hh_i, rel_i, dereg_i, pol_i) = (
+            ix(s, "户编号"),
+            ix(s, "与户主关系"),
+            ix(s, "注销日期"),
+            ix(s, "政治面貌"),
+        );
+        let head = Relation::HouseholdHead.code();
+        for it in items {
+            if IdNumber::parse(&it.key, self.opts.today).is_err() {
+                continue;
+            }
+            let packed = pack_id(&it.key);
+            if let Some((_, old)) = &it.existing {
+                let b = personal::id_bidx(self.crypto, &it.key);
+                if let Some(h) = &old[hh_i] {
+                    self.heads.households.entry(h.clone()).or_default();
+                }
+                self.heads.restated.insert(b.clone());
+                self.statuses.stored.insert(packed, b);
+            }
+            if let Some(h) = it.get(hh_i)
+                && it.get(dereg_i).is_none()
+            {
+                let t = self.heads.households.entry(h.to_string()).or_default();
+                t.members += 1;
+                if t.first_row == 0 || it.row < t.first_row {
+                    t.first_row = it.row;
+                }
+                if it.get(rel_i) == Some(head) {
+                    t.heads += 1;
+                    t.last_head_row = t.last_head_row.max(it.row);
+                }
+            }
+            if let Some(pol) = it.get(pol_i).and_then(PoliticalStatus::from_code) {
+                self.statuses.rows.push((packed, it.row, pol.code()));
+            }
+        }
     }
-    Ok(plans)
+
+    /// Settles the cross-row rules of the streamed sheet just finished.
+    async fn end_stream(&mut self, problems: &mut Vec<Problem>) -> Result<(), sqlx::Error> {
+        if let Some((SheetId::People, _)) = self.streaming.take() {
+            self.check_household_heads(problems).await?;
+        }
+        self.chunk = None;
+        Ok(())
+    }
+
+    /// A household with any person has exactly one 户主, counting the stored members it keeps.
+    async fn check_household_heads(
+        &mut self,
+        problems: &mut Vec<Problem>,
+    ) -> Result<(), sqlx::Error> {
+        let Some(d) = self.data.iter().find(|d| d.sheet.id == SheetId::People) else {
+            return Ok(());
+        };
+        let heads = std::mem::take(&mut self.heads);
+        let mut households = heads.households;
+        if self.stored_people {
+            let touched: Vec<String> = households.keys().cloned().collect();
+            let head = Relation::HouseholdHead.code();
+            for r in load::select_in(
+                self.pool,
+                "SELECT h.household_no, p.id_bidx, p.relation FROM person p JOIN household h ON h.id = p.household_id
+                 WHERE p.deregistered_on IS NULL AND h.household_no IN",
+                &touched,
+            )
+            .await?
+            {
+                let (h, b, rel): (String, String, Option<String>) =
+                    (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+                if heads.restated.contains(&b) {
+                    continue; // the workbook's row says where they are now
+                }
+                let t = households.entry(h).or_default();
+                t.members += 1;
+                t.heads += u32::from(rel.as_deref() == Some(head));
+            }
+        }
+        let rel_i = ix(&sheets::PEOPLE, "与户主关系");
+        let mut households: Vec<(String, HeadTally)> = households.into_iter().collect();
+        households.sort_by(|a, b| a.0.cmp(&b.0));
+        for (h, t) in households {
+            if t.members == 0 {
+                continue;
+            }
+            if t.heads == 0 {
+                problems.push(d.problem(
+                    t.first_row,
+                    Some(rel_i),
+                    Some(&h),
+                    format!("户 {h} 没有户主（每户须有且只有一名户主）"),
+                ));
+            } else if t.heads > 1 {
+                let row = if t.last_head_row > 0 {
+                    t.last_head_row
+                } else {
+                    t.first_row
+                };
+                problems.push(d.problem(
+                    row,
+                    Some(rel_i),
+                    Some("户主"),
+                    format!("户 {h} 有 {} 名户主（每户须有且只有一名户主）", t.heads),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Settles the rules that span sheets, once every piece has been added.
+    pub async fn finish(&mut self, problems: &mut Vec<Problem>) -> Result<(), sqlx::Error> {
+        self.end_stream(problems).await?;
+        branches::check_acceptance(self.pool, &self.data, &self.plans, problems).await?;
+        branches::check_awards(self.pool, &self.data, &self.plans, problems).await?;
+        self.check_political_status(problems).await
+    }
+
+    /// 政治面貌 agrees with the 党员 sheet (the source of party membership).
+    async fn check_political_status(&self, problems: &mut Vec<Problem>) -> Result<(), sqlx::Error> {
+        let Some(d) = self.data.iter().find(|d| d.sheet.id == SheetId::People) else {
+            return Ok(());
+        };
+        let world = &self.world;
+        let pol_i = sheets::PEOPLE.index("政治面貌");
+        let member_codes = [
+            PoliticalStatus::CpcMember.code(),
+            PoliticalStatus::CpcProbationaryMember.code(),
+        ];
+        // Only people stored before can have a stored membership.
+        let needs_lookup: Vec<String> = self
+            .statuses
+            .stored
+            .iter()
+            .filter(|(id, _)| !world.members.contains_key(&unpack_id(**id)))
+            .map(|(_, b)| b.clone())
+            .collect();
+        let mut stored: HashMap<String, String> = HashMap::new();
+        for r in load::select_in(
+            self.pool,
+            "SELECT p.id_bidx, m.category FROM party_member m JOIN person p ON p.id = m.person_id WHERE m.left_on IS NULL AND p.id_bidx IN",
+            &needs_lookup,
+        )
+        .await?
+        {
+            stored.insert(r.try_get(0)?, r.try_get(1)?);
+        }
+        for &(packed, row, pol) in &self.statuses.rows {
+            let id = unpack_id(packed);
+            let category = world.members.get(&id).cloned().or_else(|| {
+                self.statuses
+                    .stored
+                    .get(&packed)
+                    .and_then(|b| stored.get(b))
+                    .cloned()
+            });
+            let expected = category
+                .as_deref()
+                .and_then(MemberCategory::from_code)
+                .map(|c| c.political_status());
+            let word = PoliticalStatus::from_code(pol)
+                .map(|p| p.label())
+                .unwrap_or(pol);
+            match expected {
+                Some(e) if e.code() != pol => problems.push(d.problem(
+                    row,
+                    Some(pol_i),
+                    Some(word),
+                    format!("政治面貌与党员表不一致（党员表为{}）", e.label()),
+                )),
+                None if member_codes.contains(&pol) => problems.push(d.problem(
+                    row,
+                    Some(pol_i),
+                    Some(word),
+                    "政治面貌为党员，但党员表和系统中没有该人的党员记录",
+                )),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
 }
 
 fn valid_ids(keys: &[String], opts: &Options) -> Vec<String> {
@@ -403,7 +768,6 @@ fn check_households(d: &SheetData, items: &[Item], world: &mut World, problems: 
 
 async fn check_people(
     pool: &AnyPool,
-    crypto: &dyn CryptoProvider,
     d: &SheetData,
     items: &[Item],
     world: &mut World,
@@ -411,7 +775,7 @@ async fn check_people(
     problems: &mut Vec<Problem>,
 ) -> Result<(), sqlx::Error> {
     let s = &sheets::PEOPLE;
-    let (sex_i, birth_i, phone_i, hh_i, rel_i, dereg_i, reason_i, pol_i) = (
+    let (sex_i, birth_i, phone_i, hh_i, rel_i, dereg_i, reason_i) = (
         ix(s, "性别"),
         ix(s, "出生日期"),
         ix(s, "联系电话"),
@@ -419,7 +783,6 @@ async fn check_people(
         ix(s, "与户主关系"),
         ix(s, "注销日期"),
         ix(s, "注销原因"),
-        ix(s, "政治面貌"),
     );
     // Households named here but not in the 户 sheet must exist in the database.
     resolve_households(pool, items, hh_i, world).await?;
@@ -492,111 +855,7 @@ async fn check_people(
             )),
             _ => {}
         }
-        world.people.insert(
-            it.key.clone(),
-            (
-                it.get(hh_i).map(str::to_string),
-                it.get(rel_i).map(str::to_string),
-                it.get(pol_i).map(str::to_string),
-            ),
-        );
-    }
-    check_household_heads(pool, crypto, d, items, opts, problems).await
-}
-
-/// A household with any person has exactly one 户主, counting the stored members it keeps.
-async fn check_household_heads(
-    pool: &AnyPool,
-    crypto: &dyn CryptoProvider,
-    d: &SheetData,
-    items: &[Item],
-    opts: &Options,
-    problems: &mut Vec<Problem>,
-) -> Result<(), sqlx::Error> {
-    let s = &sheets::PEOPLE;
-    let (hh_i, rel_i) = (ix(s, "户编号"), ix(s, "与户主关系"));
-    let head = Relation::HouseholdHead.code();
-    // Households touched: those named now, and those people leave.
-    let mut touched: HashSet<String> = items
-        .iter()
-        .filter_map(|it| it.get(hh_i).map(str::to_string))
-        .collect();
-    for it in items {
-        if let Some((_, old)) = &it.existing
-            && let Some(h) = &old[hh_i]
-        {
-            touched.insert(h.clone());
-        }
-    }
-    let touched: Vec<String> = touched.into_iter().collect();
-    // household → person bidx → relation, stored members first, then the workbook's rows.
-    let mut members: HashMap<String, HashMap<String, Membership>> = HashMap::new();
-    // person (blind index) → the household the database has them in
-    let mut stored_in: HashMap<String, String> = HashMap::new();
-    for r in load::select_in(
-        pool,
-        "SELECT h.household_no, p.id_bidx, p.relation FROM person p JOIN household h ON h.id = p.household_id
-         WHERE p.deregistered_on IS NULL AND h.household_no IN",
-        &touched,
-    )
-    .await?
-    {
-        let (h, b): (String, String) = (r.try_get(0)?, r.try_get(1)?);
-        stored_in.insert(b.clone(), h.clone());
-        members.entry(h).or_default().insert(b, (r.try_get(2)?, None));
-    }
-    for it in items {
-        if IdNumber::parse(&it.key, opts.today).is_err() {
-            continue;
-        }
-        let b = personal::id_bidx(crypto, &it.key);
-        if let Some(h) = stored_in.get(&b)
-            && let Some(m) = members.get_mut(h)
-        {
-            m.remove(&b);
-        }
-        if let Some(h) = it.get(hh_i)
-            && it.get(ix(s, "注销日期")).is_none()
-        {
-            members
-                .entry(h.to_string())
-                .or_default()
-                .insert(b, (it.get(rel_i).map(str::to_string), Some(it.row)));
-        }
-    }
-    let mut households: Vec<_> = members.into_iter().collect();
-    households.sort_by(|a, b| a.0.cmp(&b.0));
-    for (h, people) in households {
-        if people.is_empty() {
-            continue;
-        }
-        let mut heads: Vec<Option<u32>> = people
-            .values()
-            .filter(|(r, _)| r.as_deref() == Some(head))
-            .map(|(_, row)| *row)
-            .collect();
-        heads.sort();
-        let first_row = people
-            .values()
-            .filter_map(|(_, row)| *row)
-            .min()
-            .unwrap_or(0);
-        if heads.is_empty() {
-            problems.push(d.problem(
-                first_row,
-                Some(rel_i),
-                Some(&h),
-                format!("户 {h} 没有户主（每户须有且只有一名户主）"),
-            ));
-        } else if heads.len() > 1 {
-            let row = heads.iter().rev().find_map(|r| *r).unwrap_or(first_row);
-            problems.push(d.problem(
-                row,
-                Some(rel_i),
-                Some("户主"),
-                format!("户 {h} 有 {} 名户主（每户须有且只有一名户主）", heads.len()),
-            ));
-        }
+        world.people.insert(&it.key);
     }
     Ok(())
 }
@@ -716,19 +975,10 @@ async fn resolve_people_at(
         .collect();
     let bidx: Vec<String> = by_bidx.keys().cloned().collect();
     let mut found = HashSet::new();
-    for r in load::select_in(
-        pool,
-        "SELECT p.id_bidx, h.household_no, p.relation, p.political_status FROM person p
-         LEFT JOIN household h ON h.id = p.household_id WHERE p.id_bidx IN",
-        &bidx,
-    )
-    .await?
-    {
+    for r in load::select_in(pool, "SELECT id_bidx FROM person WHERE id_bidx IN", &bidx).await? {
         let b: String = r.try_get(0)?;
         if let Some(id) = by_bidx.get(&b) {
-            world
-                .people
-                .insert(id.clone(), (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
+            world.people.insert(id);
             found.insert(id.clone());
         }
     }
@@ -1072,75 +1322,6 @@ fn check_within(
             ));
         }
     }
-}
-
-/// 政治面貌 agrees with the 党员 sheet (the source of party membership).
-async fn check_political_status(
-    pool: &AnyPool,
-    crypto: &dyn CryptoProvider,
-    data: &[SheetData],
-    plans: &[SheetPlan],
-    world: &World,
-    problems: &mut Vec<Problem>,
-) -> Result<(), sqlx::Error> {
-    let Some(people) = plans.iter().find(|p| p.sheet.id == SheetId::People) else {
-        return Ok(());
-    };
-    let Some(d) = data.iter().find(|d| d.sheet.id == SheetId::People) else {
-        return Ok(());
-    };
-    let pol_i = sheets::PEOPLE.index("政治面貌");
-    let member_codes = [
-        PoliticalStatus::CpcMember.code(),
-        PoliticalStatus::CpcProbationaryMember.code(),
-    ];
-    let needs_lookup: Vec<String> = people
-        .items
-        .iter()
-        .filter(|it| !world.members.contains_key(&it.key))
-        .map(|it| personal::id_bidx(crypto, &it.key))
-        .collect();
-    let mut stored: HashMap<String, String> = HashMap::new();
-    for r in load::select_in(
-        pool,
-        "SELECT p.id_bidx, m.category FROM party_member m JOIN person p ON p.id = m.person_id WHERE m.left_on IS NULL AND p.id_bidx IN",
-        &needs_lookup,
-    )
-    .await?
-    {
-        stored.insert(r.try_get(0)?, r.try_get(1)?);
-    }
-    for it in &people.items {
-        let Some(pol) = it.get(pol_i) else { continue };
-        let category = world
-            .members
-            .get(&it.key)
-            .cloned()
-            .or_else(|| stored.get(&personal::id_bidx(crypto, &it.key)).cloned());
-        let expected = category
-            .as_deref()
-            .and_then(MemberCategory::from_code)
-            .map(|c| c.political_status());
-        let word = PoliticalStatus::from_code(pol)
-            .map(|p| p.label())
-            .unwrap_or(pol);
-        match expected {
-            Some(e) if e.code() != pol => problems.push(d.problem(
-                it.row,
-                Some(pol_i),
-                Some(word),
-                format!("政治面貌与党员表不一致（党员表为{}）", e.label()),
-            )),
-            None if member_codes.contains(&pol) => problems.push(d.problem(
-                it.row,
-                Some(pol_i),
-                Some(word),
-                "政治面貌为党员，但党员表和系统中没有该人的党员记录",
-            )),
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 /// A post: category, unit, start, end.

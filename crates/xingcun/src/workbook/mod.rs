@@ -76,6 +76,15 @@ pub enum ImportOutcome {
     },
 }
 
+/// Where a workbook to import comes from.
+#[derive(Debug)]
+pub enum Input {
+    /// An upload held in memory.
+    Bytes(Vec<u8>),
+    /// A file, read as a stream (the command line).
+    Path(std::path::PathBuf),
+}
+
 /// Reads, checks and (unless a dry run) writes a workbook, all or nothing.
 pub async fn import(
     db: &Db,
@@ -84,32 +93,37 @@ pub async fn import(
     bytes: Vec<u8>,
     opts: &ImportOptions,
 ) -> anyhow::Result<ImportOutcome> {
-    import_reporting(db, crypto, actor, bytes, opts, |_, _| {}).await
+    import_reporting(db, crypto, actor, Input::Bytes(bytes), opts, |_, _| {}).await
 }
 
 /// [`import`], telling `progress` how far the reading has come (for the command line).
+///
+/// The workbook is read on a blocking thread and handed over piece by piece (a large sheet in
+/// chunks of [`read::CHUNK_ROWS`] rows), so reading, checking and writing overlap and no more
+/// than a few chunks of rows are held at once.
 pub async fn import_reporting(
     db: &Db,
     crypto: &dyn CryptoProvider,
     actor: &Actor,
-    bytes: Vec<u8>,
+    input: Input,
     opts: &ImportOptions,
     progress: read::Progress,
 ) -> anyhow::Result<ImportOutcome> {
-    let mut problems = Vec::new();
-    let data = tokio::task::spawn_blocking(
-        move || -> anyhow::Result<(Vec<read::SheetData>, Vec<Problem>)> {
-            let mut reader = WorkbookReader::open_bytes(bytes)
-                .map_err(|e| anyhow::anyhow!("无法打开工作簿：{e}"))?;
-            let mut problems = Vec::new();
-            let data = read::read_workbook(&mut reader, &mut problems, progress);
-            Ok((data, problems))
-        },
-    )
-    .await??;
-    let (data, read_problems) = data;
-    problems.extend(read_problems);
-    import_sheets(db, crypto, actor, data, problems, opts).await
+    let (send, receive) = tokio::sync::mpsc::channel::<read::Piece>(2);
+    let reading = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let mut reader = match input {
+            Input::Bytes(bytes) => WorkbookReader::open_bytes(bytes),
+            Input::Path(path) => WorkbookReader::open_path(&path),
+        }
+        .map_err(|e| anyhow::anyhow!("无法打开工作簿：{e}"))?;
+        read::read_pieces(&mut reader, progress, &mut |piece| {
+            send.blocking_send(piece).is_ok()
+        });
+        Ok(())
+    });
+    let outcome = run(db, crypto, actor, Pieces::Read(receive), Vec::new(), opts).await;
+    reading.await??;
+    outcome
 }
 
 /// Checks and writes sheets already in canonical form (an upload after reading, or records
@@ -118,7 +132,43 @@ pub async fn import_sheets(
     db: &Db,
     crypto: &dyn CryptoProvider,
     actor: &Actor,
-    mut data: Vec<read::SheetData>,
+    data: Vec<read::SheetData>,
+    problems: Vec<Problem>,
+    opts: &ImportOptions,
+) -> anyhow::Result<ImportOutcome> {
+    let pieces = data
+        .into_iter()
+        .map(|d| read::Piece {
+            data: Some(d),
+            problems: Vec::new(),
+        })
+        .collect::<Vec<_>>()
+        .into_iter();
+    run(db, crypto, actor, Pieces::Held(pieces), problems, opts).await
+}
+
+/// Where the pieces of an import come from.
+enum Pieces {
+    Read(tokio::sync::mpsc::Receiver<read::Piece>),
+    Held(std::vec::IntoIter<read::Piece>),
+}
+
+impl Pieces {
+    async fn next(&mut self) -> Option<read::Piece> {
+        match self {
+            Pieces::Read(r) => r.recv().await,
+            Pieces::Held(h) => h.next(),
+        }
+    }
+}
+
+/// Checks each piece as it comes and, while the import has no problem, writes it in the one
+/// transaction; commits only when every piece and the rules spanning sheets have passed.
+async fn run(
+    db: &Db,
+    crypto: &dyn CryptoProvider,
+    actor: &Actor,
+    mut pieces: Pieces,
     mut problems: Vec<Problem>,
     opts: &ImportOptions,
 ) -> anyhow::Result<ImportOutcome> {
@@ -126,9 +176,34 @@ pub async fn import_sheets(
         today: opts.today,
         within: opts.within.clone(),
     };
-    let plans = check::plan(&db.pool, crypto, &mut data, &check_opts, &mut problems).await?;
-    drop(data);
+    let mut planner = check::Planner::new(&db.pool, crypto, &check_opts).await?;
+    let mut tx = match opts.dry_run {
+        true => None,
+        false => Some(db.pool.begin().await?),
+    };
+    let mut counts: apply::Counts = Vec::new();
+    while let Some(piece) = pieces.next().await {
+        problems.extend(piece.problems);
+        let Some(data) = piece.data else { continue };
+        let plan = planner.add(data, &mut problems).await?;
+        if !problems.is_empty() {
+            continue; // keep checking, to list every problem; nothing more is written
+        }
+        let done = match &mut tx {
+            Some(tx) => apply::apply(tx, crypto, actor, std::slice::from_ref(plan)).await?,
+            None => vec![planned_counts(plan)],
+        };
+        for (sheet, ins, upd, same) in done {
+            match counts.iter_mut().find(|c| c.0 == sheet) {
+                Some(c) => (c.1, c.2, c.3) = (c.1 + ins, c.2 + upd, c.3 + same),
+                None => counts.push((sheet, ins, upd, same)),
+            }
+        }
+    }
+    planner.finish(&mut problems).await?;
+    drop(planner);
     if !problems.is_empty() {
+        drop(tx); // rolls back what was written
         problems.sort_by(|a, b| {
             (sheet_order(&a.sheet), a.row, &a.column).cmp(&(
                 sheet_order(&b.sheet),
@@ -139,32 +214,22 @@ pub async fn import_sheets(
         problems.dedup();
         return Ok(ImportOutcome::Refused(problems));
     }
-    if opts.dry_run {
-        let counts = plans
-            .iter()
-            .map(|p| {
-                let changed: Vec<_> = p.items.iter().filter(|i| i.changed()).collect();
-                let ins = changed.iter().filter(|i| i.existing.is_none()).count();
-                (
-                    p.sheet.name,
-                    ins,
-                    changed.len() - ins,
-                    p.items.len() - changed.len(),
-                )
-            })
-            .collect();
-        return Ok(ImportOutcome::Done {
-            written: false,
-            counts,
-        });
+    let written = tx.is_some();
+    if let Some(tx) = tx {
+        tx.commit().await?;
     }
-    let mut tx = db.pool.begin().await?;
-    let counts = apply::apply(&mut tx, crypto, actor, &plans).await?;
-    tx.commit().await?;
-    Ok(ImportOutcome::Done {
-        written: true,
-        counts,
-    })
+    Ok(ImportOutcome::Done { written, counts })
+}
+
+/// What writing a plan would do: (sheet, inserted, updated, unchanged).
+fn planned_counts(p: &check::SheetPlan) -> (&'static str, usize, usize, usize) {
+    let changed = p.items.iter().filter(|i| i.changed()).count();
+    let ins = p
+        .items
+        .iter()
+        .filter(|i| i.changed() && i.existing.is_none())
+        .count();
+    (p.sheet.name, ins, changed - ins, p.items.len() - changed)
 }
 
 fn sheet_order(name: &str) -> usize {

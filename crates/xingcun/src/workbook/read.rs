@@ -54,14 +54,28 @@ impl SheetData {
 /// Told the sheet and the rows read so far, every 50,000 rows and at each sheet's end.
 pub type Progress = fn(&str, u64);
 
-/// Reads every sheet of ours present in the workbook, in import order.
-pub fn read_workbook(
+/// Rows per piece of a streamed sheet (see [`super::check::streamed`]).
+pub const CHUNK_ROWS: usize = 10_000;
+
+/// What reading hands on: a sheet, or a chunk of a streamed sheet's rows, and the problems
+/// found while reading it (a piece without a sheet carries the workbook's own problems).
+#[derive(Debug)]
+pub struct Piece {
+    pub data: Option<SheetData>,
+    pub problems: Vec<Problem>,
+}
+
+/// Reads every sheet of ours present in the workbook, in import order, handing each sheet (a
+/// streamed sheet chunk by chunk) to `send` as soon as it is read, so no more than a chunk of a
+/// large sheet is held. Stops when `send` returns false (nobody is listening any more).
+pub fn read_pieces(
     reader: &mut WorkbookReader,
-    problems: &mut Vec<Problem>,
     progress: Progress,
-) -> Vec<SheetData> {
+    send: &mut dyn FnMut(Piece) -> bool,
+) {
     let names = reader.sheet_names();
     let hidden = reader.hidden_sheet_names();
+    let mut problems = Vec::new();
     for name in &names {
         let n = trim_all(name);
         if super::sheets::by_name(n).is_none() && !n.starts_with("说明") && !hidden.contains(name)
@@ -79,24 +93,56 @@ pub fn read_workbook(
             });
         }
     }
-    let mut out = Vec::new();
+    if !problems.is_empty()
+        && !send(Piece {
+            data: None,
+            problems,
+        })
+    {
+        return;
+    }
     for sheet in SHEETS {
         let Some(actual) = names.iter().find(|n| trim_all(n) == sheet.name) else {
             continue;
         };
-        match read_sheet(reader, actual, sheet, problems, progress) {
-            Ok(Some(data)) => out.push(data),
-            Ok(None) => {}
-            Err(e) => problems.push(Problem {
-                sheet: sheet.name.into(),
-                row: 0,
-                column: None,
-                file_col: None,
-                value: None,
-                message: format!("无法读取工作表：{e}"),
+        let go_on = match read_sheet(reader, actual, sheet, progress, send) {
+            Ok(go_on) => go_on,
+            Err(e) => send(Piece {
+                data: None,
+                problems: vec![Problem {
+                    sheet: sheet.name.into(),
+                    row: 0,
+                    column: None,
+                    file_col: None,
+                    value: None,
+                    message: format!("无法读取工作表：{e}"),
+                }],
             }),
+        };
+        if !go_on {
+            return;
         }
     }
+}
+
+/// Reads the whole workbook into memory: every sheet with all its rows (for small workbooks
+/// and tests; the import streams with [`read_pieces`]).
+pub fn read_workbook(
+    reader: &mut WorkbookReader,
+    problems: &mut Vec<Problem>,
+    progress: Progress,
+) -> Vec<SheetData> {
+    let mut out: Vec<SheetData> = Vec::new();
+    read_pieces(reader, progress, &mut |piece| {
+        problems.extend(piece.problems);
+        if let Some(mut d) = piece.data {
+            match out.last_mut() {
+                Some(last) if last.sheet.id == d.sheet.id => last.rows.append(&mut d.rows),
+                _ => out.push(d),
+            }
+        }
+        true
+    });
     out
 }
 
@@ -108,13 +154,15 @@ fn read_sheet(
     reader: &mut WorkbookReader,
     actual_name: &str,
     sheet: &'static Sheet,
-    problems: &mut Vec<Problem>,
     progress: Progress,
-) -> Result<Option<SheetData>, xingcun_xlsx::XlsxError> {
+    send: &mut dyn FnMut(Piece) -> bool,
+) -> Result<bool, xingcun_xlsx::XlsxError> {
     let mut rows = reader.rows(actual_name)?;
     let Some(header) = rows.next() else {
-        return Ok(None);
+        return Ok(true);
     };
+    let mut problems = Vec::new();
+    let problems = &mut problems;
     let (_, header) = header?;
     let mut data = SheetData {
         sheet,
@@ -161,11 +209,13 @@ fn read_sheet(
         }
     }
     if !header_ok {
-        return Ok(Some(SheetData {
-            rows: Vec::new(),
-            ..data
+        return Ok(send(Piece {
+            data: Some(data),
+            problems: std::mem::take(problems),
         }));
     }
+    let chunked = super::check::streamed(sheet.id);
+    let mut count = 0u64;
     for item in rows {
         let (row_no, cells) = item?;
         if cells.iter().all(Cell::is_blank) {
@@ -202,16 +252,34 @@ fn read_sheet(
             }
         }
         normalize_row(sheet, &mut values);
-        if data.rows.len() % 50_000 == 49_999 {
-            progress(sheet.name, data.rows.len() as u64 + 1);
+        count += 1;
+        if count.is_multiple_of(50_000) {
+            progress(sheet.name, count);
         }
         data.rows.push(Row {
             row: row_no,
             values,
         });
+        if chunked && data.rows.len() == CHUNK_ROWS {
+            let chunk = SheetData {
+                sheet,
+                present: data.present.clone(),
+                file_col: data.file_col.clone(),
+                rows: std::mem::replace(&mut data.rows, Vec::with_capacity(CHUNK_ROWS)),
+            };
+            if !send(Piece {
+                data: Some(chunk),
+                problems: std::mem::take(problems),
+            }) {
+                return Ok(false);
+            }
+        }
     }
-    progress(sheet.name, data.rows.len() as u64);
-    Ok(Some(data))
+    progress(sheet.name, count);
+    Ok(send(Piece {
+        data: Some(data),
+        problems: std::mem::take(problems),
+    }))
 }
 
 /// A cell's canonical value for its column kind: text trimmed, dates ISO, booleans 1/0, enums by

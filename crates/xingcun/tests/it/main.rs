@@ -31,3 +31,4 @@ mod scope;
 mod security;
 mod talent;
 mod workbook;
+mod workbook_chunks;

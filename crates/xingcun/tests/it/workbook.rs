@@ -270,7 +270,7 @@ pub async fn run(app: &TestApp, bytes: Vec<u8>, o: &ImportOptions) -> ImportOutc
         .expect("import runs")
 }
 
-async fn count(app: &TestApp, table: &str) -> i64 {
+pub async fn count(app: &TestApp, table: &str) -> i64 {
     sqlx::Row::get(
         &sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
             .fetch_one(&app.db().pool)
