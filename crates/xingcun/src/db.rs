@@ -100,7 +100,21 @@ impl Db {
                         Ok(())
                     })
                 }),
-            Backend::Postgres => AnyPoolOptions::new().max_connections(16),
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            // Plan every execution of a prepared statement for its values and the
+                            // table as it is now: a generic plan cached while a table was small
+                            // (a fresh district, or early in an import's transaction) would keep
+                            // scanning it whole once it holds a million rows.
+                            conn.execute("SET plan_cache_mode = force_custom_plan")
+                                .await?;
+                            Ok(())
+                        })
+                    })
+            }
         };
         let pool = pool_options
             .acquire_timeout(Duration::from_secs(30))
