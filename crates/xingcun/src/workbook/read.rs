@@ -125,27 +125,6 @@ pub fn read_pieces(
     }
 }
 
-/// Reads the whole workbook into memory: every sheet with all its rows (for small workbooks
-/// and tests; the import streams with [`read_pieces`]).
-pub fn read_workbook(
-    reader: &mut WorkbookReader,
-    problems: &mut Vec<Problem>,
-    progress: Progress,
-) -> Vec<SheetData> {
-    let mut out: Vec<SheetData> = Vec::new();
-    read_pieces(reader, progress, &mut |piece| {
-        problems.extend(piece.problems);
-        if let Some(mut d) = piece.data {
-            match out.last_mut() {
-                Some(last) if last.sheet.id == d.sheet.id => last.rows.append(&mut d.rows),
-                _ => out.push(d),
-            }
-        }
-        true
-    });
-    out
-}
-
 fn sheet_list() -> String {
     SHEETS.iter().map(|s| s.name).collect::<Vec<_>>().join("、")
 }
