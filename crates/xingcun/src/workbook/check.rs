@@ -432,12 +432,12 @@ impl<'a> Planner<'a> {
             sheet: d.sheet,
             items,
         };
-        let (sheet, present, file_col) = (d.sheet, d.present.clone(), d.file_col.clone());
+        // The sheet's columns, once (its rows have moved into the plan).
         if !self.data.iter().any(|x| x.sheet.id == id) {
             self.data.push(SheetData {
-                sheet,
-                present,
-                file_col,
+                sheet: d.sheet,
+                present: d.present.clone(),
+                file_col: d.file_col.clone(),
                 rows: Vec::new(),
             });
         }
