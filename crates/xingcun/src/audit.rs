@@ -78,6 +78,37 @@ pub struct Entry<'a> {
     pub changes: &'a [Change],
 }
 
+/// The changes as stored, one JSON object in the order given: `{"field": new}` for a record
+/// created (no field had a value before), `{"field": [old, new]}` otherwise. A field without a
+/// value on either side changed nothing and is left out, so an imported record's row holds just
+/// the values it was given.
+pub fn changes_json(changes: &[Change]) -> String {
+    let text = |v: &Option<String>| serde_json::to_string(v).expect("text serialises");
+    let created = changes.iter().all(|c| c.old.is_none());
+    let mut out = String::from("{");
+    for c in changes
+        .iter()
+        .filter(|c| c.old.is_some() || c.new.is_some())
+    {
+        if out.len() > 1 {
+            out.push(',');
+        }
+        out.push_str(&text(&Some(c.field.to_string())));
+        out.push(':');
+        if created {
+            out.push_str(&text(&c.new));
+        } else {
+            out.push('[');
+            out.push_str(&text(&c.old));
+            out.push(',');
+            out.push_str(&text(&c.new));
+            out.push(']');
+        }
+    }
+    out.push('}');
+    out
+}
+
 /// The SM3 of a row's content chained to the previous row's hash.
 #[allow(clippy::too_many_arguments)]
 fn chain_hash(
@@ -102,7 +133,7 @@ fn chain_hash(
 /// Appends an entry inside the caller's transaction.
 pub async fn record(tx: &mut Transaction<'static, Any>, e: Entry<'_>) -> Result<(), sqlx::Error> {
     let at = now_ms();
-    let changes = serde_json::to_string(e.changes).expect("changes serialise");
+    let changes = changes_json(e.changes);
     let prev: String =
         sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING hash")
             .fetch_one(&mut **tx)
@@ -198,7 +229,7 @@ pub async fn record_many(
         );
         let mut rows = Vec::with_capacity(chunk.len());
         for (n, e) in chunk.iter().enumerate() {
-            let changes = serde_json::to_string(e.changes).expect("changes serialise");
+            let changes = changes_json(e.changes);
             let hash = chain_hash(
                 &prev,
                 at,
@@ -286,4 +317,43 @@ pub async fn verify(db: &crate::db::Db) -> Result<Verification, sqlx::Error> {
         n += 1;
     }
     Ok(Verification::Intact { rows: n })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(field: &'static str, old: Option<&str>, new: Option<&str>) -> Change {
+        Change {
+            field,
+            old: old.map(str::to_string),
+            new: new.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_created_record_is_stored_as_its_values_and_empty_fields_are_left_out() {
+        let json = changes_json(&[
+            change("姓名", None, Some("张宇")),
+            change("在职学历", None, None),
+            change("联系电话", None, Some("139****6324")),
+        ]);
+        assert_eq!(json, r#"{"姓名":"张宇","联系电话":"139****6324"}"#);
+    }
+
+    #[test]
+    fn an_update_is_stored_as_old_and_new_values_in_the_given_order() {
+        let json = changes_json(&[
+            change("村民小组", Some("第一村民小组"), Some("第三村民小组")),
+            change("注销日期", None, Some("2026-01-02")),
+            change("地址", Some("王家庄村1号"), None),
+        ]);
+        assert_eq!(
+            json,
+            r#"{"村民小组":["第一村民小组","第三村民小组"],"注销日期":[null,"2026-01-02"],"地址":["王家庄村1号",null]}"#
+        );
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["地址"][1], serde_json::Value::Null);
+        assert_eq!(changes_json(&[]), "{}");
+    }
 }

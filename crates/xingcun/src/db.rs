@@ -16,6 +16,9 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 static MIGRATOR_SQLITE: Migrator = sqlx::migrate!("migrations/sqlite");
 static MIGRATOR_POSTGRES: Migrator = sqlx::migrate!("migrations/postgres");
 
+/// The page cache of each SQLite connection, in KiB.
+pub const SQLITE_CACHE_KIB: u32 = 64 * 1024;
+
 /// Which database server stands behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -91,11 +94,11 @@ impl Db {
                     Box::pin(async move {
                         // WAL for concurrent readers; FULL so a write the user is told is saved
                         // survives a power cut; foreign keys on (SQLite leaves them off by default).
-                        conn.execute(
+                        conn.execute(sqlx::AssertSqlSafe(format!(
                             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; \
                              PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; \
-                             PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
-                        )
+                             PRAGMA cache_size=-{SQLITE_CACHE_KIB}; PRAGMA temp_store=MEMORY;"
+                        )))
                         .await?;
                         Ok(())
                     })

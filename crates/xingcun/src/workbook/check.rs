@@ -183,12 +183,17 @@ struct World {
     disputes: disputes::Known,
 }
 
-/// Whether a sheet is checked and written chunk by chunk as it is read. Only the two sheets
-/// that grow with the population are: their rules look at one row at a time, or keep compact
-/// tallies between chunks (duplicate keys, household heads, political status). Every other
-/// sheet is checked whole, and its plan is kept for the rules of later sheets.
+/// Whether a sheet is checked and written chunk by chunk as it is read. The sheets that grow
+/// with the population are: 户, 人员, 联户 (a row per linked household) and 走访 (rows that
+/// accumulate visit by visit). Their rules look at one row at a time, or keep compact tallies
+/// between chunks (duplicate keys, household heads, political status), and no later sheet's
+/// rule reads their plans. Every other sheet is checked whole, and its plan is kept for the
+/// rules of later sheets.
 pub fn streamed(id: SheetId) -> bool {
-    matches!(id, SheetId::Households | SheetId::People)
+    matches!(
+        id,
+        SheetId::Households | SheetId::People | SheetId::HouseholdLinks | SheetId::Visits
+    )
 }
 
 /// Checks a workbook piece by piece — each sheet whole, a streamed sheet chunk by chunk —

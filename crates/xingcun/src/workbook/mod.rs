@@ -6,6 +6,7 @@
 //! transaction. A refused import writes nothing.
 
 pub mod apply;
+pub mod bulk;
 pub mod check;
 pub mod export;
 pub mod load;
@@ -181,27 +182,28 @@ async fn run(
         true => None,
         false => Some(db.pool.begin().await?),
     };
-    let mut counts: apply::Counts = Vec::new();
-    while let Some(piece) = pieces.next().await {
-        problems.extend(piece.problems);
-        let Some(data) = piece.data else { continue };
-        let plan = planner.add(data, &mut problems).await?;
-        if !problems.is_empty() {
-            continue; // keep checking, to list every problem; nothing more is written
-        }
-        let done = match &mut tx {
-            Some(tx) => apply::apply(tx, crypto, actor, std::slice::from_ref(plan)).await?,
-            None => vec![planned_counts(plan)],
-        };
-        for (sheet, ins, upd, same) in done {
-            match counts.iter_mut().find(|c| c.0 == sheet) {
-                Some(c) => (c.1, c.2, c.3) = (c.1 + ins, c.2 + upd, c.3 + same),
-                None => counts.push((sheet, ins, upd, same)),
-            }
-        }
-    }
-    planner.finish(&mut problems).await?;
+    let mut bulk = bulk::BulkLoad::new(db.backend);
+    let mut steps = Steps {
+        crypto,
+        actor,
+        tx: &mut tx,
+        bulk: &mut bulk,
+        problems: &mut problems,
+    };
+    let outcome = match steps.check_and_write(&mut planner, &mut pieces).await {
+        Ok(counts) => planner
+            .finish(steps.problems)
+            .await
+            .map(|()| counts)
+            .map_err(anyhow::Error::from),
+        Err(e) => Err(e),
+    };
     drop(planner);
+    let refused = outcome.is_err() || !problems.is_empty();
+    if refused && let Some(tx) = &mut tx {
+        bulk.release(tx).await?;
+    }
+    let counts = outcome?;
     if !problems.is_empty() {
         drop(tx); // rolls back what was written
         problems.sort_by(|a, b| {
@@ -215,10 +217,58 @@ async fn run(
         return Ok(ImportOutcome::Refused(problems));
     }
     let written = tx.is_some();
-    if let Some(tx) = tx {
+    if let Some(mut tx) = tx {
+        if let Err(e) = bulk.finish(&mut tx).await {
+            bulk.release(&mut tx).await?;
+            return Err(e.into());
+        }
         tx.commit().await?;
     }
     Ok(ImportOutcome::Done { written, counts })
+}
+
+/// The writing side of an import: its transaction (none on a dry run), bulk-load state and
+/// problems so far.
+struct Steps<'a> {
+    crypto: &'a dyn CryptoProvider,
+    actor: &'a Actor,
+    tx: &'a mut Option<sqlx::Transaction<'static, sqlx::Any>>,
+    bulk: &'a mut bulk::BulkLoad,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl Steps<'_> {
+    /// Checks each piece and, while the import has no problem, writes it; returns what was
+    /// written (or, on a dry run, would be).
+    async fn check_and_write(
+        &mut self,
+        planner: &mut check::Planner<'_>,
+        pieces: &mut Pieces,
+    ) -> anyhow::Result<apply::Counts> {
+        let mut counts: apply::Counts = Vec::new();
+        while let Some(piece) = pieces.next().await {
+            self.problems.extend(piece.problems);
+            let Some(data) = piece.data else { continue };
+            let plan = planner.add(data, self.problems).await?;
+            if !self.problems.is_empty() {
+                continue; // keep checking, to list every problem; nothing more is written
+            }
+            let done = match self.tx {
+                Some(tx) => {
+                    self.bulk.before_write(tx, plan).await?;
+                    apply::apply(tx, self.crypto, self.actor, std::slice::from_ref(plan)).await?
+                }
+                None => vec![planned_counts(plan)],
+            };
+            for (sheet, ins, upd, same) in done {
+                match counts.iter_mut().find(|c| c.0 == sheet) {
+                    Some(c) => (c.1, c.2, c.3) = (c.1 + ins, c.2 + upd, c.3 + same),
+                    None => counts.push((sheet, ins, upd, same)),
+                }
+            }
+        }
+        Ok(counts)
+    }
 }
 
 /// What writing a plan would do: (sheet, inserted, updated, unchanged).

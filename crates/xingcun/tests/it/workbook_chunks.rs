@@ -1,7 +1,9 @@
-//! A workbook larger than one chunk: the 户 and 人员 sheets are checked and written in chunks of
-//! `read::CHUNK_ROWS` rows inside one transaction, and the rules that span rows still see the
-//! whole sheet — a duplicate or a second 户主 in a later chunk is refused, and a problem in the
-//! last chunk leaves nothing written.
+//! A workbook larger than one chunk: the 户, 人员 and 联户 sheets are checked and written in
+//! chunks of `read::CHUNK_ROWS` rows inside one transaction, and the rules that span rows still
+//! see the whole sheet — a duplicate or a second 户主 in a later chunk is refused, and a problem
+//! in the last chunk leaves nothing written. Such an import into an empty registry is a bulk
+//! load (`workbook::bulk`): the indexes it drops on SQLite are all there again afterwards,
+//! whether it committed or was refused.
 
 use xingcun::workbook::read::CHUNK_ROWS;
 use xingcun::workbook::{ImportOutcome, Problem};
@@ -51,24 +53,53 @@ fn big() -> Big {
     Big { households, people }
 }
 
+/// The 区划 sheet: the one village of the households.
+fn village() -> (&'static str, Vec<Vec<String>>) {
+    (
+        "区划",
+        rows(&[
+            &["编码", "名称", "类型", "上级编码"],
+            &["990101001001", "王家庄村", "行政村", "990101001000"],
+        ]),
+    )
+}
+
 fn workbook(b: &Big) -> Vec<u8> {
     book(&[
-        (
-            "区划",
-            rows(&[
-                &["编码", "名称", "类型", "上级编码"],
-                &["990101001001", "王家庄村", "行政村", "990101001000"],
-            ]),
-        ),
+        village(),
         ("户", b.households.clone()),
         ("人员", b.people.clone()),
     ])
+}
+
+/// Every index of the database with its definition (on PostgreSQL, of the public schema).
+async fn indexes(app: &TestApp) -> Vec<(String, String)> {
+    let sql = match app.db().backend {
+        xingcun::db::Backend::Sqlite => {
+            "SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' ORDER BY name"
+        }
+        xingcun::db::Backend::Postgres => {
+            "SELECT indexname::text, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1"
+        }
+    };
+    sqlx::query(sql)
+        .fetch_all(&app.db().pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (sqlx::Row::get(r, 0), sqlx::Row::get(r, 1)))
+        .collect()
 }
 
 #[tokio::test]
 async fn a_sheet_of_several_chunks_imports_whole_with_heads_across_chunks() {
     let app = TestApp::new().await;
     let before = count(&app, "person").await;
+    let index_set = indexes(&app).await;
+    assert!(
+        index_set.iter().any(|(n, _)| n == "person_pinyin"),
+        "{index_set:?}"
+    );
     let b = big();
     assert!(
         b.people.len() - 1 > CHUNK_ROWS,
@@ -87,6 +118,20 @@ async fn a_sheet_of_several_chunks_imports_whole_with_heads_across_chunks() {
         ImportOutcome::Refused(p) => panic!("refused: {:?}", &p[..p.len().min(5)]),
     }
     assert_eq!(count(&app, "person").await, before + 2 * HOUSEHOLDS as i64);
+    assert_eq!(
+        indexes(&app).await,
+        index_set,
+        "every index dropped for the bulk load is rebuilt"
+    );
+    // The rebuilt indexes find what the import wrote.
+    let found: i64 = sqlx::Row::get(
+        &sqlx::query("SELECT COUNT(*) FROM person WHERE name_pinyin = 'wangwu'")
+            .fetch_one(&app.db().pool)
+            .await
+            .unwrap(),
+        0,
+    );
+    assert_eq!(found, 2 * HOUSEHOLDS as i64);
     // The same workbook again changes nothing, chunk by chunk.
     match run(&app, workbook(&b), &opts()).await {
         ImportOutcome::Done { counts, .. } => {
@@ -106,6 +151,7 @@ async fn problems_in_a_later_chunk_are_all_listed_and_nothing_is_written() {
         count(&app, "audit_log").await,
     ]
     .to_vec();
+    let index_set = indexes(&app).await;
     let mut b = big();
     let last = b.people.len(); // 1-based row of the last person
     // The last row repeats the first person's ID (row 2, in the first chunk).
@@ -150,4 +196,92 @@ async fn problems_in_a_later_chunk_are_all_listed_and_nothing_is_written() {
         count(&app, "audit_log").await,
     ];
     assert_eq!(after, before);
+    assert_eq!(
+        indexes(&app).await,
+        index_set,
+        "the rollback keeps every index"
+    );
+}
+
+/// Two party members (the heads of the first two households) each linked to every household:
+/// a 联户 sheet of two chunks.
+fn with_links(b: &Big, last_row: Option<Vec<String>>) -> Vec<u8> {
+    let mut people = b.people.clone();
+    let members = [people[1][0].clone(), people[2][0].clone()];
+    people[1][4] = "中共党员".into();
+    people[2][4] = "中共党员".into();
+    let mut links = vec![vec![
+        "党员身份证号".to_string(),
+        "户编号".into(),
+        "开始日期".into(),
+    ]];
+    for m in &members {
+        for h in b.households.iter().skip(1) {
+            links.push(vec![m.clone(), h[0].clone(), "2025-01-01".into()]);
+        }
+    }
+    if let Some(r) = last_row {
+        let n = links.len();
+        links[n - 1] = r;
+    }
+    book(&[
+        village(),
+        ("户", b.households.clone()),
+        ("人员", people),
+        (
+            "党组织",
+            rows(&[
+                &["组织编码", "名称", "类型", "所在区划编码"],
+                &["D990101001001", "王家庄村党支部", "党支部", "990101001001"],
+            ]),
+        ),
+        (
+            "党员",
+            rows(&[
+                &["身份证号", "所在党组织编码", "党员类别"],
+                &[&members[0], "D990101001001", "正式党员"],
+                &[&members[1], "D990101001001", "正式党员"],
+            ]),
+        ),
+        ("联户", links),
+    ])
+}
+
+#[tokio::test]
+async fn household_links_stream_in_chunks_and_a_duplicate_in_the_last_is_refused() {
+    let app = TestApp::new().await;
+    let people_before = count(&app, "person").await;
+    let b = big();
+    let links = 2 * HOUSEHOLDS;
+    assert!(links > CHUNK_ROWS, "the links span two chunks");
+    // The last row repeats the first link (row 2).
+    let first = vec![
+        b.people[1][0].clone(),
+        b.households[1][0].clone(),
+        "2025-01-01".into(),
+    ];
+    let problems = match run(&app, with_links(&b, Some(first)), &opts()).await {
+        ImportOutcome::Refused(p) => p,
+        ImportOutcome::Done { counts, .. } => panic!("expected refusal, got {counts:?}"),
+    };
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(
+        (problems[0].sheet.as_str(), problems[0].row as usize),
+        ("联户", links + 1)
+    );
+    assert!(
+        problems[0].message.contains("与第 2 行重复"),
+        "{problems:?}"
+    );
+    assert_eq!(count(&app, "household_link").await, 0);
+    assert_eq!(count(&app, "person").await, people_before);
+    // Without the duplicate, every link is written.
+    match run(&app, with_links(&b, None), &opts()).await {
+        ImportOutcome::Done { counts, .. } => {
+            let l = counts.iter().find(|c| c.0 == "联户").unwrap();
+            assert_eq!(l.1, links, "{counts:?}");
+        }
+        ImportOutcome::Refused(p) => panic!("refused: {:?}", &p[..p.len().min(5)]),
+    }
+    assert_eq!(count(&app, "household_link").await, links as i64);
 }
