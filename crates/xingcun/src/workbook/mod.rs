@@ -199,9 +199,13 @@ async fn run(
         Err(e) => Err(e),
     };
     drop(planner);
-    let refused = outcome.is_err() || !problems.is_empty();
-    if refused && let Some(tx) = &mut tx {
-        bulk.release(tx).await?;
+    if (outcome.is_err() || !problems.is_empty())
+        && let Some(tx) = &mut tx
+    {
+        let released = bulk.release(tx).await;
+        if outcome.is_ok() {
+            released?; // after an error, that error is the one to report
+        }
     }
     let counts = outcome?;
     if !problems.is_empty() {
@@ -219,7 +223,7 @@ async fn run(
     let written = tx.is_some();
     if let Some(mut tx) = tx {
         if let Err(e) = bulk.finish(&mut tx).await {
-            bulk.release(&mut tx).await?;
+            let _ = bulk.release(&mut tx).await; // the rebuild's error is the one to report
             return Err(e.into());
         }
         tx.commit().await?;
