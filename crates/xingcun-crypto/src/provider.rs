@@ -44,6 +44,10 @@ pub trait CryptoProvider: Send + Sync + 'static {
     /// HMAC-SM3 integrity tag for a row (used for users' role and scope rows). Compare tags with
     /// [`crate::constant_time_eq`].
     fn mac(&self, label: &str, data: &[u8]) -> [u8; 32];
+
+    /// The same keys in a provider that can move to another task (an import writes on its own
+    /// task while it checks the rows that follow).
+    fn shared(&self) -> std::sync::Arc<dyn CryptoProvider>;
 }
 
 const FORMAT_V1: u8 = 1;
@@ -185,6 +189,14 @@ impl CryptoProvider for SoftwareCrypto {
     fn mac(&self, label: &str, data: &[u8]) -> [u8; 32] {
         labelled_mac(&self.row_mac, label, data)
     }
+
+    fn shared(&self) -> std::sync::Arc<dyn CryptoProvider> {
+        std::sync::Arc::new(Self {
+            sealer: self.sealer.clone(),
+            index_mac: self.index_mac.clone(),
+            row_mac: self.row_mac.clone(),
+        })
+    }
 }
 
 impl fmt::Debug for SoftwareCrypto {
@@ -257,6 +269,23 @@ mod tests {
             .try_into()
             .unwrap();
         (Sm4::new(&Array::from(bytes)), Array::from(bytes))
+    }
+
+    #[rstest]
+    fn a_shared_provider_holds_the_same_keys(crypto: SoftwareCrypto) {
+        let shared = crypto.shared();
+        let sealed = shared.encrypt(b"11010519491231002X", b"person.id_number");
+        assert_eq!(
+            crypto.decrypt(&sealed, b"person.id_number").unwrap(),
+            b"11010519491231002X"
+        );
+        assert_eq!(
+            shared.blind_index("id_number", "11010519491231002X"),
+            crypto.blind_index("id_number", "11010519491231002X")
+        );
+        assert_eq!(shared.mac("user", b"row"), crypto.mac("user", b"row"));
+        let other = SoftwareCrypto::from_master_key(&KEY_B);
+        assert!(other.decrypt(&sealed, b"person.id_number").is_err());
     }
 
     #[test]

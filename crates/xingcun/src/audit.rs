@@ -9,6 +9,7 @@ use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
 use crate::db::now_ms;
+use crate::db::pipe::Pipe;
 
 /// Who did it: a signed-in user, or the operator at the command line.
 #[derive(Debug, Clone)]
@@ -204,13 +205,43 @@ pub async fn record_many(
     tx: &mut Transaction<'static, Any>,
     entries: &[Entry<'_>],
 ) -> Result<(), sqlx::Error> {
-    if entries.is_empty() {
+    let rows: Box<dyn Iterator<Item = Stored> + Send> = Box::new(entries.iter().map(|e| Stored {
+        actor: e.actor,
+        action: e.action,
+        entity: e.entity,
+        entity_key: e.entity_key.to_string(),
+        org_code: e.org_code.map(str::to_string),
+        changes: changes_json(e.changes),
+    }));
+    record_stored(tx, entries.len(), rows).await
+}
+
+/// An entry with its changes already in stored form ([`changes_json`]).
+#[derive(Debug)]
+pub struct Stored<'a> {
+    pub actor: &'a Actor,
+    pub action: Action,
+    pub entity: &'a str,
+    pub entity_key: String,
+    pub org_code: Option<String>,
+    pub changes: String,
+}
+
+/// [`record_many`] for `count` entries taken from `rows` as each insert is built, so whatever
+/// the iterator computes (the changes' JSON) and the chain's hashes are computed while the
+/// database writes the insert before (see [`Pipe`]). `rows` must yield exactly `count` entries.
+pub async fn record_stored<'a>(
+    tx: &mut Transaction<'static, Any>,
+    count: usize,
+    rows: impl Iterator<Item = Stored<'a>>,
+) -> Result<(), sqlx::Error> {
+    if count == 0 {
         return Ok(());
     }
     let at = now_ms();
     let mut prev: String =
         sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING hash")
-            .bind(entries.len() as i64)
+            .bind(count as i64)
             .fetch_one(&mut **tx)
             .await?
             .try_get(0)?;
@@ -223,13 +254,16 @@ pub async fn record_many(
             )
         })
         .collect();
-    for chunk in entries.chunks(99) {
+    let mut entities: Vec<&str> = Vec::new();
+    let mut written = 0;
+    let mut rows = rows.peekable();
+    let mut pipe = Pipe::new(tx);
+    while rows.peek().is_some() {
         let mut sql = String::from(
             "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_key, org_code, changes, prev_hash, hash) VALUES ",
         );
-        let mut rows = Vec::with_capacity(chunk.len());
-        for (n, e) in chunk.iter().enumerate() {
-            let changes = changes_json(e.changes);
+        let mut chunk = Vec::with_capacity(99);
+        for (n, e) in rows.by_ref().take(99).enumerate() {
             let hash = chain_hash(
                 &prev,
                 at,
@@ -237,38 +271,48 @@ pub async fn record_many(
                 &e.actor.name,
                 e.action.code(),
                 e.entity,
-                e.entity_key,
-                e.org_code,
-                &changes,
+                &e.entity_key,
+                e.org_code.as_deref(),
+                &e.changes,
             );
             if n > 0 {
                 sql.push_str(", ");
             }
             sql.push_str(&groups[n]);
-            rows.push((e, changes, std::mem::replace(&mut prev, hash.clone()), hash));
+            if !entities.contains(&e.entity) {
+                entities.push(e.entity);
+            }
+            chunk.push((e, std::mem::replace(&mut prev, hash.clone()), hash));
         }
+        written += chunk.len();
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (e, changes, prev_hash, hash) in rows {
+        for (e, prev_hash, hash) in chunk {
             q = q
                 .bind(at)
                 .bind(e.actor.user_id)
                 .bind(e.actor.name.clone())
                 .bind(e.action.code())
                 .bind(e.entity.to_string())
-                .bind(e.entity_key.to_string())
-                .bind(e.org_code.map(str::to_string))
-                .bind(changes)
+                .bind(e.entity_key)
+                .bind(e.org_code)
+                .bind(e.changes)
                 .bind(prev_hash)
                 .bind(hash);
         }
-        q.execute(&mut **tx).await?;
+        pipe.send(q).await?;
+    }
+    pipe.finish().await?;
+    if written != count {
+        // The head's sequence was advanced by `count`; the transaction must not commit.
+        return Err(sqlx::Error::Protocol(format!(
+            "审计记录数不符：应为 {count}，实为 {written}"
+        )));
     }
     sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
         .bind(prev)
         .execute(&mut **tx)
         .await?;
-    let entities = entries.iter().map(|e| e.entity.to_string()).collect();
-    bump_versions(tx, entities).await
+    bump_versions(tx, entities.iter().map(|e| e.to_string()).collect()).await
 }
 
 /// The outcome of checking the chain.

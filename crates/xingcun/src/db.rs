@@ -13,6 +13,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
+pub mod pipe;
+
 static MIGRATOR_SQLITE: Migrator = sqlx::migrate!("migrations/sqlite");
 static MIGRATOR_POSTGRES: Migrator = sqlx::migrate!("migrations/postgres");
 

@@ -11,8 +11,9 @@ use xingcun_domain::{IdNumber, Phone, name_keys};
 use super::check::{Item, SheetPlan};
 use super::load::ordered_placeholders;
 use super::sheets::{self, SheetId};
-use crate::audit::{self, Action, Actor, Change, Entry};
+use crate::audit::{self, Action, Actor, Change};
 use crate::db::now_ms;
+use crate::db::pipe::Pipe;
 use crate::org::{self, NewOrgUnit};
 use crate::registry::personal::{self, AAD_HOUSEHOLD_PHONE, AAD_PERSON_PHONE};
 
@@ -31,45 +32,54 @@ fn flag(v: Option<&str>) -> Val {
     Val::I(Some(i64::from(v == Some("1"))))
 }
 
+/// Rows built lazily, as the statements are (a boxed iterator keeps the import's future `Send`).
+type Rows<'a> = Box<dyn Iterator<Item = Vec<Val>> + Send + 'a>;
+
 /// Counts of what an import wrote, per sheet: (sheet, inserted, updated, unchanged).
 pub type Counts = Vec<(&'static str, usize, usize, usize)>;
 
-/// Inserts rows in chunks: `INSERT INTO table (cols) VALUES (…), (…)`.
+/// Inserts rows in chunks: `INSERT INTO table (cols) VALUES (…), (…)`. The rows are taken from
+/// `rows` as each statement is built, so whatever work the iterator does (sealing, name keys)
+/// runs while the database writes the statement before (see [`Pipe`]).
 pub(crate) async fn insert_many(
     tx: &mut Transaction<'static, Any>,
     table: &str,
     cols: &[&str],
-    rows: Vec<Vec<Val>>,
+    rows: impl IntoIterator<Item = Vec<Val>>,
 ) -> Result<(), sqlx::Error> {
     let per = (super::load::MAX_PARAMS / cols.len()).max(1);
+    let group = |i: usize, tx: &Transaction<'static, Any>| {
+        format!(
+            "({})",
+            ordered_placeholders(tx, i * cols.len() + 1, cols.len())
+        )
+    };
+    let groups: Vec<String> = (0..per).map(|i| group(i, tx)).collect();
+    let head = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
     let mut rows = rows.into_iter().peekable();
+    let mut pipe = Pipe::new(tx);
     while rows.peek().is_some() {
-        let chunk: Vec<Vec<Val>> = rows.by_ref().take(per).collect();
-        let groups: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                format!(
-                    "({})",
-                    ordered_placeholders(tx, i * cols.len() + 1, cols.len())
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO {table} ({}) VALUES {}",
-            cols.join(", "),
-            groups.join(", ")
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for row in chunk {
-            for v in row {
-                q = match v {
-                    Val::T(s) => q.bind(s),
-                    Val::I(i) => q.bind(i),
-                };
+        let mut sql = head.clone();
+        let mut n = 0;
+        let mut binds: Vec<Val> = Vec::with_capacity(per * cols.len());
+        for row in rows.by_ref().take(per) {
+            if n > 0 {
+                sql.push_str(", ");
             }
+            sql.push_str(&groups[n]);
+            binds.extend(row);
+            n += 1;
         }
-        q.execute(&mut **tx).await?;
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for v in binds {
+            q = match v {
+                Val::T(s) => q.bind(s),
+                Val::I(i) => q.bind(i),
+            };
+        }
+        pipe.send(q).await?;
     }
-    Ok(())
+    pipe.finish().await
 }
 
 /// `UPDATE table SET c1 = $1, … WHERE id = $n`.
@@ -198,31 +208,22 @@ pub async fn apply(
         if plan.sheet.id == SheetId::OrgUnits {
             continue; // org::upsert audits each unit itself
         }
-        let all_changes: Vec<Vec<Change>> =
-            changed.iter().map(|it| changes(plan.sheet, it)).collect();
-        let keys: Vec<String> = changed
-            .iter()
-            .map(|it| audit_key(plan.sheet.id, &it.key))
-            .collect();
-        let entries: Vec<Entry> = changed
-            .iter()
-            .zip(&all_changes)
-            .zip(&keys)
-            .zip(&orgs_of)
-            .map(|(((it, ch), key), org)| Entry {
+        // Each entry's JSON is built as its insert is (see `audit::record_stored`).
+        let entity = entity_of(plan.sheet.id);
+        let stored: Box<dyn Iterator<Item = audit::Stored> + Send> =
+            Box::new(changed.iter().zip(orgs_of).map(|(it, org)| audit::Stored {
                 actor,
                 action: if it.existing.is_some() {
                     Action::Update
                 } else {
                     Action::Create
                 },
-                entity: entity_of(plan.sheet.id),
-                entity_key: key,
-                org_code: org.as_deref(),
-                changes: ch,
-            })
-            .collect();
-        audit::record_many(tx, &entries).await?;
+                entity,
+                entity_key: audit_key(plan.sheet.id, &it.key),
+                org_code: org,
+                changes: audit::changes_json(&changes(plan.sheet, it)),
+            }));
+        audit::record_stored(tx, changed.len(), stored).await?;
     }
     Ok(counts)
 }
@@ -349,19 +350,22 @@ async fn apply_households(
     items: &[&Item],
 ) -> anyhow::Result<Vec<Option<String>>> {
     let now = now_ms();
-    let mut inserts = Vec::new();
-    for it in items {
+    let values = |it: &Item| {
         let phone = it
             .get(4)
             .and_then(|p| Phone::parse(p).ok())
             .map(|p| personal::seal_phone(crypto, &p, AAD_HOUSEHOLD_PHONE));
-        let mut vals = vec![
+        let (enc, bidx, masked) = match phone {
+            Some(p) => (Some(p.enc), Some(p.bidx), Some(p.masked)),
+            None => (None, None, None),
+        };
+        vec![
             t(it.get(1)),
             t(it.get(2)),
             t(it.get(3)),
-            Val::T(phone.as_ref().map(|p| p.enc.clone())),
-            Val::T(phone.as_ref().map(|p| p.bidx.clone())),
-            Val::T(phone.as_ref().map(|p| p.masked.clone())),
+            Val::T(enc),
+            Val::T(bidx),
+            Val::T(masked),
             t(it.get(5)),
             flag(it.get(6)),
             flag(it.get(7)),
@@ -369,20 +373,24 @@ async fn apply_households(
             flag(it.get(9)),
             flag(it.get(10)),
             t(it.get(11)),
-        ];
-        match &it.existing {
-            Some((id, _)) => update_one(tx, "household", HOUSEHOLD_COLS, vals, *id).await?,
-            None => {
-                vals.insert(0, Val::T(Some(it.key.clone())));
-                vals.push(Val::I(Some(now)));
-                vals.push(Val::I(Some(now)));
-                inserts.push(vals);
-            }
+        ]
+    };
+    for it in items {
+        if let Some((id, _)) = &it.existing {
+            update_one(tx, "household", HOUSEHOLD_COLS, values(it), *id).await?;
         }
     }
     let mut cols = vec!["household_no"];
     cols.extend_from_slice(HOUSEHOLD_COLS);
     cols.extend_from_slice(&["created_at", "updated_at"]);
+    // Sealed as each statement is built (see `insert_many`).
+    let inserts: Rows = Box::new(items.iter().filter(|it| it.existing.is_none()).map(|it| {
+        let mut vals = vec![Val::T(Some(it.key.clone()))];
+        vals.extend(values(it));
+        vals.push(Val::I(Some(now)));
+        vals.push(Val::I(Some(now)));
+        vals
+    }));
     insert_many(tx, "household", &cols, inserts).await?;
     Ok(items
         .iter()
@@ -436,21 +444,20 @@ async fn apply_people(
     }
     let root = root.unwrap_or_default().to_string();
     let now = now_ms();
-    let mut inserts = Vec::new();
-    let mut orgs = Vec::new();
-    for it in items {
-        let id =
-            IdNumber::parse(&it.key, chrono::NaiveDate::MAX).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hh_of = |it: &Item| it.get(hh_i).and_then(|h| households.get(h));
+    let org_of = |it: &Item| hh_of(it).map_or_else(|| root.clone(), |h| h.1.clone());
+    let values = |it: &Item, id: &IdNumber| {
         let name = it.get(1).unwrap_or_default();
         let keys = name_keys(name);
         let phone = it
             .get(8)
             .and_then(|p| Phone::parse(p).ok())
             .map(|p| personal::seal_phone(crypto, &p, AAD_PERSON_PHONE));
-        let hh = it.get(hh_i).and_then(|h| households.get(h));
-        let org_code = hh.map(|h| h.1.clone()).unwrap_or_else(|| root.clone());
-        orgs.push(Some(org_code.clone()));
-        let mut vals = vec![
+        let (enc, bidx, masked) = match phone {
+            Some(p) => (Some(p.enc), Some(p.bidx), Some(p.masked)),
+            None => (None, None, None),
+        };
+        vec![
             t(Some(name)),
             Val::T(Some(keys.full)),
             Val::T(Some(keys.initials)),
@@ -460,36 +467,43 @@ async fn apply_people(
             t(it.get(5)),
             t(it.get(6)),
             t(it.get(7)),
-            Val::T(phone.as_ref().map(|p| p.enc.clone())),
-            Val::T(phone.as_ref().map(|p| p.bidx.clone())),
-            Val::T(phone.as_ref().map(|p| p.masked.clone())),
-            Val::I(hh.map(|h| h.0)),
+            Val::T(enc),
+            Val::T(bidx),
+            Val::T(masked),
+            Val::I(hh_of(it).map(|h| h.0)),
             t(it.get(10)),
-            Val::T(Some(org_code)),
+            Val::T(Some(org_of(it))),
             t(it.get(11)),
             t(it.get(12)),
-        ];
+        ]
+    };
+    let mut new = Vec::new();
+    for it in items {
+        let id =
+            IdNumber::parse(&it.key, chrono::NaiveDate::MAX).map_err(|e| anyhow::anyhow!("{e}"))?;
         match &it.existing {
-            Some((pid, _)) => update_one(tx, "person", PERSON_COLS, vals, *pid).await?,
-            None => {
-                let sealed = personal::seal_id(crypto, &id);
-                let mut row = vec![
-                    Val::T(Some(sealed.bidx)),
-                    Val::T(Some(sealed.enc)),
-                    Val::T(Some(sealed.masked)),
-                ];
-                row.append(&mut vals);
-                row.push(Val::I(Some(now)));
-                row.push(Val::I(Some(now)));
-                inserts.push(row);
-            }
+            Some((pid, _)) => update_one(tx, "person", PERSON_COLS, values(it, &id), *pid).await?,
+            None => new.push((*it, id)),
         }
     }
     let mut cols = vec!["id_bidx", "id_enc", "id_masked"];
     cols.extend_from_slice(PERSON_COLS);
     cols.extend_from_slice(&["created_at", "updated_at"]);
+    // Sealed as each statement is built (see `insert_many`).
+    let inserts: Rows = Box::new(new.iter().map(|(it, id)| {
+        let sealed = personal::seal_id(crypto, id);
+        let mut row = vec![
+            Val::T(Some(sealed.bidx)),
+            Val::T(Some(sealed.enc)),
+            Val::T(Some(sealed.masked)),
+        ];
+        row.extend(values(it, id));
+        row.push(Val::I(Some(now)));
+        row.push(Val::I(Some(now)));
+        row
+    }));
     insert_many(tx, "person", &cols, inserts).await?;
-    Ok(orgs)
+    Ok(items.iter().map(|it| Some(org_of(it))).collect())
 }
 
 async fn apply_party_orgs(

@@ -45,6 +45,8 @@ pub struct BulkLoad {
     dropped: Vec<(String, String)>,
     /// Whether the connection's page cache was raised to [`BULK_CACHE_KIB`].
     cache_raised: bool,
+    /// Whether the connection's sorter was given a helper thread.
+    threads_raised: bool,
 }
 
 impl BulkLoad {
@@ -54,6 +56,7 @@ impl BulkLoad {
             decided: Vec::new(),
             dropped: Vec::new(),
             cache_raised: false,
+            threads_raised: false,
         }
     }
 
@@ -125,7 +128,12 @@ impl BulkLoad {
     }
 
     /// Rebuilds every index dropped, in the import's transaction, before it commits.
+    /// Each index is sorted with a helper thread beside the connection's own (`PRAGMA threads`).
     pub async fn finish(&mut self, tx: &mut Transaction<'static, Any>) -> Result<(), sqlx::Error> {
+        if !self.dropped.is_empty() {
+            sqlx::query("PRAGMA threads = 1").execute(&mut **tx).await?;
+            self.threads_raised = true;
+        }
         for (_, sql) in self.dropped.drain(..) {
             sqlx::query(sqlx::AssertSqlSafe(sql))
                 .execute(&mut **tx)
@@ -134,9 +142,12 @@ impl BulkLoad {
         self.release(tx).await
     }
 
-    /// Gives the connection back its usual page cache (from `db::Db::connect`) before it
+    /// Gives the connection back its usual page cache (from `db::Db::connect`) and sorter before it
     /// returns to the pool, whether the import commits or rolls back.
     pub async fn release(&mut self, tx: &mut Transaction<'static, Any>) -> Result<(), sqlx::Error> {
+        if std::mem::take(&mut self.threads_raised) {
+            sqlx::query("PRAGMA threads = 0").execute(&mut **tx).await?;
+        }
         if std::mem::take(&mut self.cache_raised) {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "PRAGMA cache_size = -{}",

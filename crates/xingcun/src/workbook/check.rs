@@ -48,7 +48,7 @@ impl Item {
 }
 
 /// The writes of one sheet.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SheetPlan {
     pub sheet: &'static Sheet,
     pub items: Vec<Item>,
@@ -107,13 +107,15 @@ impl SeenKeys {
     }
 }
 
-/// Merges rows with stored records and checks duplicates within the sheet. The rows' values
+/// Merges rows with stored records and checks duplicates within the sheet (the keys of the 人员
+/// sheet in `people`, others in `seen`). The rows' values
 /// move into the items (the sheet keeps no rows afterwards) and the stored records move out of
 /// `existing`, so a large workbook is not held twice while it is checked.
 fn merge(
     data: &mut SheetData,
     mut existing: Existing,
     seen: &mut SeenKeys,
+    mut people: Option<&mut KnownPeople>,
     problems: &mut Vec<Problem>,
 ) -> Vec<Item> {
     let sheet = data.sheet;
@@ -124,7 +126,11 @@ fn merge(
             continue; // a required-cell problem is already reported
         }
         let key = key_of(sheet, &r.values);
-        if let Some(first) = seen.first_row(&key, r.row) {
+        let first = match (&mut people, try_pack_id(&key)) {
+            (Some(people), Some(packed)) => people.first_row(packed, r.row),
+            _ => seen.first_row(&key, r.row),
+        };
+        if let Some(first) = first {
             problems.push(data.problem(
                 r.row,
                 Some(sheet.key[0]),
@@ -162,7 +168,7 @@ type Span = (String, Option<String>, String, Option<u32>);
 struct World {
     orgs: HashMap<String, (OrgKind, String)>,
     /// household number → org code
-    households: HashMap<String, String>,
+    households: Households,
     /// The people known, from the workbook or the database.
     people: KnownPeople,
     /// party org code → (kind, org code)
@@ -223,7 +229,7 @@ pub struct Planner<'a> {
 /// workbook gives it, and which stored people the workbook restates.
 #[derive(Debug, Default)]
 struct Heads {
-    households: HashMap<String, HeadTally>,
+    households: HashMap<Box<str>, HeadTally>,
     /// Blind indexes of stored people the workbook restates (they no longer count where stored).
     restated: HashSet<String>,
 }
@@ -241,25 +247,79 @@ struct HeadTally {
 /// 人员 rows whose 政治面貌 is checked against the 党员 sheet once it is read.
 #[derive(Debug, Default)]
 struct Statuses {
-    /// Packed ID, row, status code.
-    rows: Vec<(u64, u32, &'static str)>,
+    /// Packed ID, row, status: 16 bytes a person.
+    rows: Vec<(u64, u32, PoliticalStatus)>,
     /// Stored people of the sheet: packed ID → blind index (only they can have stored members).
     stored: HashMap<u64, String>,
 }
 
-/// The ID numbers of the people known, each in 8 bytes: a million people take about 16 MB.
+/// The households known, from the workbook or the database: household number → org code. The
+/// codes are interned (a district has a few thousand units), so a household costs its number
+/// and four bytes.
 #[derive(Debug, Default)]
-struct KnownPeople(HashSet<u64>);
+struct Households {
+    by_no: HashMap<Box<str>, u32>,
+    orgs: Vec<Box<str>>,
+    org_ix: HashMap<Box<str>, u32>,
+}
+
+impl Households {
+    fn insert(&mut self, no: &str, org: &str) {
+        let ix = match self.org_ix.get(org) {
+            Some(ix) => *ix,
+            None => {
+                let ix = u32::try_from(self.orgs.len()).expect("fewer than 2^32 units");
+                self.orgs.push(org.into());
+                self.org_ix.insert(org.into(), ix);
+                ix
+            }
+        };
+        match self.by_no.get_mut(no) {
+            Some(at) => *at = ix,
+            None => {
+                self.by_no.insert(no.into(), ix);
+            }
+        }
+    }
+    fn get(&self, no: &str) -> Option<&str> {
+        self.by_no.get(no).map(|ix| &*self.orgs[*ix as usize])
+    }
+    fn contains_key(&self, no: &str) -> bool {
+        self.by_no.contains_key(no)
+    }
+}
+
+/// The ID numbers of the people known, each in 8 bytes, with the 人员 row that gave the person
+/// (0: known from the database or another sheet). The row doubles as the 人员 sheet's record of
+/// keys seen, so a person is held once: a million people take about 27 MB.
+#[derive(Debug, Default)]
+struct KnownPeople(HashMap<u64, u32>);
 
 impl KnownPeople {
     /// Adds a person by a valid ID number.
     fn insert(&mut self, id: &str) {
         if let Some(p) = try_pack_id(id) {
-            self.0.insert(p);
+            self.0.entry(p).or_insert(0);
         }
     }
     fn contains_key(&self, id: &str) -> bool {
-        try_pack_id(id).is_some_and(|p| self.0.contains(&p))
+        try_pack_id(id).is_some_and(|p| self.0.contains_key(&p))
+    }
+    /// Notes the 人员 row of `packed`; returns the row it was first given at, if it was.
+    fn first_row(&mut self, packed: u64, row: u32) -> Option<u32> {
+        match self.0.entry(packed) {
+            std::collections::hash_map::Entry::Occupied(mut e) => match *e.get() {
+                0 => {
+                    e.insert(row);
+                    None
+                }
+                first => Some(first),
+            },
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(row);
+                None
+            }
+        }
     }
 }
 
@@ -383,7 +443,9 @@ impl<'a> Planner<'a> {
             Some((_, seen)) => seen,
             None => &mut whole,
         };
-        let mut items = merge(&mut d, existing, seen, problems);
+        // The 人员 sheet's keys are kept with the people known.
+        let people = (id == SheetId::People).then_some(&mut self.world.people);
+        let mut items = merge(&mut d, existing, seen, people, problems);
         let (world, plans) = (&mut self.world, &self.plans);
         let d: &SheetData = &d;
         match id {
@@ -454,6 +516,11 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// Takes the latest chunk of the streamed sheet (its plan, to write elsewhere).
+    pub fn take_chunk(&mut self) -> Option<SheetPlan> {
+        self.chunk.take()
+    }
+
     /// The 人员 chunk's part of the 户主 and 政治面貌 rules.
     fn tally_people(&mut self, items: &[Item]) {
         let s = &sheets::PEOPLE;
@@ -472,7 +539,7 @@ impl<'a> Planner<'a> {
             if let Some((_, old)) = &it.existing {
                 let b = personal::id_bidx(self.crypto, &it.key);
                 if let Some(h) = &old[hh_i] {
-                    self.heads.households.entry(h.clone()).or_default();
+                    self.heads.households.entry(h.as_str().into()).or_default();
                 }
                 self.heads.restated.insert(b.clone());
                 self.statuses.stored.insert(packed, b);
@@ -480,7 +547,7 @@ impl<'a> Planner<'a> {
             if let Some(h) = it.get(hh_i)
                 && it.get(dereg_i).is_none()
             {
-                let t = self.heads.households.entry(h.to_string()).or_default();
+                let t = self.heads.households.entry(h.into()).or_default();
                 t.members += 1;
                 if t.first_row == 0 || it.row < t.first_row {
                     t.first_row = it.row;
@@ -491,7 +558,7 @@ impl<'a> Planner<'a> {
                 }
             }
             if let Some(pol) = it.get(pol_i).and_then(PoliticalStatus::from_code) {
-                self.statuses.rows.push((packed, it.row, pol.code()));
+                self.statuses.rows.push((packed, it.row, pol));
             }
         }
     }
@@ -516,7 +583,7 @@ impl<'a> Planner<'a> {
         let heads = std::mem::take(&mut self.heads);
         let mut households = heads.households;
         if self.stored_people {
-            let touched: Vec<String> = households.keys().cloned().collect();
+            let touched: Vec<String> = households.keys().map(|h| h.to_string()).collect();
             let head = Relation::HouseholdHead.code();
             for r in load::select_in(
                 self.pool,
@@ -531,13 +598,13 @@ impl<'a> Planner<'a> {
                 if heads.restated.contains(&b) {
                     continue; // the workbook's row says where they are now
                 }
-                let t = households.entry(h).or_default();
+                let t = households.entry(h.into_boxed_str()).or_default();
                 t.members += 1;
                 t.heads += u32::from(rel.as_deref() == Some(head));
             }
         }
         let rel_i = ix(&sheets::PEOPLE, "与户主关系");
-        let mut households: Vec<(String, HeadTally)> = households.into_iter().collect();
+        let mut households: Vec<(Box<str>, HeadTally)> = households.into_iter().collect();
         households.sort_by(|a, b| a.0.cmp(&b.0));
         for (h, t) in households {
             if t.members == 0 {
@@ -547,7 +614,7 @@ impl<'a> Planner<'a> {
                 problems.push(d.problem(
                     t.first_row,
                     Some(rel_i),
-                    Some(&h),
+                    Some(&*h),
                     format!("户 {h} 没有户主（每户须有且只有一名户主）"),
                 ));
             } else if t.heads > 1 {
@@ -582,9 +649,9 @@ impl<'a> Planner<'a> {
         };
         let world = &self.world;
         let pol_i = sheets::PEOPLE.index("政治面貌");
-        let member_codes = [
-            PoliticalStatus::CpcMember.code(),
-            PoliticalStatus::CpcProbationaryMember.code(),
+        let member_statuses = [
+            PoliticalStatus::CpcMember,
+            PoliticalStatus::CpcProbationaryMember,
         ];
         // Only people stored before can have a stored membership.
         let needs_lookup: Vec<String> = self
@@ -617,17 +684,15 @@ impl<'a> Planner<'a> {
                 .as_deref()
                 .and_then(MemberCategory::from_code)
                 .map(|c| c.political_status());
-            let word = PoliticalStatus::from_code(pol)
-                .map(|p| p.label())
-                .unwrap_or(pol);
+            let word = pol.label();
             match expected {
-                Some(e) if e.code() != pol => problems.push(d.problem(
+                Some(e) if e != pol => problems.push(d.problem(
                     row,
                     Some(pol_i),
                     Some(word),
                     format!("政治面貌与党员表不一致（党员表为{}）", e.label()),
                 )),
-                None if member_codes.contains(&pol) => problems.push(d.problem(
+                None if member_statuses.contains(&pol) => problems.push(d.problem(
                     row,
                     Some(pol_i),
                     Some(word),
@@ -766,7 +831,7 @@ fn check_households(d: &SheetData, items: &[Item], world: &mut World, problems: 
             ));
         }
         if let Some(o) = it.get(org_i) {
-            world.households.insert(it.key.clone(), o.to_string());
+            world.households.insert(&it.key, o);
         }
     }
 }
@@ -944,7 +1009,8 @@ async fn resolve_households(
     )
     .await?
     {
-        world.households.insert(r.try_get(0)?, r.try_get(1)?);
+        let (no, org): (String, String) = (r.try_get(0)?, r.try_get(1)?);
+        world.households.insert(&no, &org);
     }
     Ok(())
 }
@@ -1276,7 +1342,7 @@ fn check_within(
             SheetId::Households => values[1].clone(),
             SheetId::People => values[sheets::PEOPLE.index("户编号")]
                 .as_ref()
-                .and_then(|h| world.households.get(h).cloned())
+                .and_then(|h| world.households.get(h).map(str::to_string))
                 .or_else(|| world.root.clone()),
             SheetId::PartyOrgs => values[4].clone(),
             SheetId::PartyMembers => values[1]
@@ -1290,7 +1356,7 @@ fn check_within(
             }
             SheetId::HouseholdLinks | SheetId::Visits => values[1]
                 .as_ref()
-                .and_then(|h| world.households.get(h).cloned()),
+                .and_then(|h| world.households.get(h).map(str::to_string)),
             SheetId::Demands => values[1].clone(),
             SheetId::DegreeUpgrades | SheetId::ReserveTalents => values[1].clone(),
             id if talent::is_talent(id) => talent::unit_of(id, values),
@@ -1894,4 +1960,66 @@ async fn check_talent(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_numbers_pack_into_eight_bytes_and_back() {
+        for id in [
+            "11010519491231002X",
+            "440524188001010014",
+            "000000000000000000",
+        ] {
+            assert_eq!(try_pack_id(id).map(unpack_id).as_deref(), Some(id));
+        }
+        assert_eq!(
+            try_pack_id("11010519491231002x"),
+            None,
+            "lower-case x is not canonical"
+        );
+        assert_eq!(try_pack_id("1101051949123100"), None, "too short");
+        assert_ne!(
+            try_pack_id("110105194912310020"),
+            try_pack_id("11010519491231002X")
+        );
+    }
+
+    #[test]
+    fn a_person_known_elsewhere_is_no_duplicate_of_the_people_sheet() {
+        let mut people = KnownPeople::default();
+        people.insert("11010519491231002X"); // named by the database, before the 人员 sheet
+        let p = pack_id("11010519491231002X");
+        assert_eq!(people.first_row(p, 7), None, "first time on the sheet");
+        assert_eq!(
+            people.first_row(p, 9),
+            Some(7),
+            "second time: a duplicate of row 7"
+        );
+        people.insert("11010519491231002X");
+        assert_eq!(
+            people.first_row(p, 11),
+            Some(7),
+            "a later reference keeps the row"
+        );
+        assert!(people.contains_key("11010519491231002X"));
+        assert!(!people.contains_key("440524188001010014"));
+    }
+
+    #[test]
+    fn households_keep_their_unit_and_share_its_code() {
+        let mut h = Households::default();
+        h.insert("370102001001-0001", "370102001001");
+        h.insert("370102001001-0002", "370102001001");
+        h.insert("370102001002-0001", "370102001002");
+        assert_eq!(h.get("370102001001-0002"), Some("370102001001"));
+        assert_eq!(h.get("370102001002-0001"), Some("370102001002"));
+        assert_eq!(h.orgs.len(), 2, "each unit's code is held once");
+        h.insert("370102001001-0001", "370102001002"); // moved
+        assert_eq!(h.get("370102001001-0001"), Some("370102001002"));
+        assert!(!h.contains_key("370102001003-0001"));
+        assert_eq!(h.get("370102001003-0001"), None);
+    }
 }

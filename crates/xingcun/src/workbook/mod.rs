@@ -165,6 +165,10 @@ impl Pieces {
 
 /// Checks each piece as it comes and, while the import has no problem, writes it in the one
 /// transaction; commits only when every piece and the rules spanning sheets have passed.
+///
+/// Writing runs on a task of its own ([`Writer`]), which owns the transaction: while it writes
+/// one checked piece, this task reads and checks the next, so on a multi-threaded runtime the
+/// database and the checks run side by side.
 async fn run(
     db: &Db,
     crypto: &dyn CryptoProvider,
@@ -178,100 +182,151 @@ async fn run(
         within: opts.within.clone(),
     };
     let mut planner = check::Planner::new(&db.pool, crypto, &check_opts).await?;
-    let mut tx = match opts.dry_run {
-        true => None,
-        false => Some(db.pool.begin().await?),
+    if opts.dry_run {
+        let counts = check_pieces(&mut planner, &mut pieces, &mut problems, None).await?;
+        planner.finish(&mut problems).await?;
+        return Ok(match problems.is_empty() {
+            true => ImportOutcome::Done {
+                written: false,
+                counts,
+            },
+            false => refused(problems),
+        });
+    }
+    let writer = Writer {
+        tx: db.pool.begin().await?,
+        bulk: bulk::BulkLoad::new(db.backend),
+        crypto: crypto.shared(),
+        actor: actor.clone(),
     };
-    let mut bulk = bulk::BulkLoad::new(db.backend);
-    let mut steps = Steps {
-        crypto,
-        actor,
-        tx: &mut tx,
-        bulk: &mut bulk,
-        problems: &mut problems,
-    };
-    let outcome = match steps.check_and_write(&mut planner, &mut pieces).await {
-        Ok(counts) => planner
-            .finish(steps.problems)
+    let (jobs, received) = tokio::sync::mpsc::channel(1);
+    let writing = tokio::spawn(writer.run(received));
+    let checked = check_pieces(&mut planner, &mut pieces, &mut problems, Some(&jobs)).await;
+    drop(jobs);
+    let (mut writer, written) = writing
+        .await
+        .map_err(|e| anyhow::anyhow!("导入写入任务中断：{e}"))?;
+    // An error of the writer comes first: the checks may have stopped because of it.
+    let outcome = match (written, checked) {
+        (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+        (Ok(counts), Ok(_)) => planner
+            .finish(&mut problems)
             .await
             .map(|()| counts)
             .map_err(anyhow::Error::from),
-        Err(e) => Err(e),
     };
     drop(planner);
-    if (outcome.is_err() || !problems.is_empty())
-        && let Some(tx) = &mut tx
-    {
-        let released = bulk.release(tx).await;
+    let tx = &mut writer.tx;
+    if outcome.is_err() || !problems.is_empty() {
+        let released = writer.bulk.release(tx).await;
         if outcome.is_ok() {
             released?; // after an error, that error is the one to report
         }
     }
     let counts = outcome?;
     if !problems.is_empty() {
-        drop(tx); // rolls back what was written
-        problems.sort_by(|a, b| {
-            (sheet_order(&a.sheet), a.row, &a.column).cmp(&(
-                sheet_order(&b.sheet),
-                b.row,
-                &b.column,
-            ))
-        });
-        problems.dedup();
-        return Ok(ImportOutcome::Refused(problems));
+        drop(writer); // rolls back what was written
+        return Ok(refused(problems));
     }
-    let written = tx.is_some();
-    if let Some(mut tx) = tx {
-        if let Err(e) = bulk.finish(&mut tx).await {
-            let _ = bulk.release(&mut tx).await; // the rebuild's error is the one to report
-            return Err(e.into());
+    if let Err(e) = writer.bulk.finish(tx).await {
+        let _ = writer.bulk.release(tx).await; // the rebuild's error is the one to report
+        return Err(e.into());
+    }
+    writer.tx.commit().await?;
+    Ok(ImportOutcome::Done {
+        written: true,
+        counts,
+    })
+}
+
+/// A refusal, its problems in workbook order.
+fn refused(mut problems: Vec<Problem>) -> ImportOutcome {
+    problems.sort_by(|a, b| {
+        (sheet_order(&a.sheet), a.row, &a.column).cmp(&(sheet_order(&b.sheet), b.row, &b.column))
+    });
+    problems.dedup();
+    ImportOutcome::Refused(problems)
+}
+
+/// Checks each piece; while the import has no problem, hands each checked piece to `jobs` (the
+/// writer), or on a dry run (`None`) counts what writing it would do.
+async fn check_pieces(
+    planner: &mut check::Planner<'_>,
+    pieces: &mut Pieces,
+    problems: &mut Vec<Problem>,
+    jobs: Option<&tokio::sync::mpsc::Sender<check::SheetPlan>>,
+) -> anyhow::Result<apply::Counts> {
+    let mut counts: apply::Counts = Vec::new();
+    while let Some(piece) = pieces.next().await {
+        problems.extend(piece.problems);
+        let Some(data) = piece.data else { continue };
+        let plan = planner.add(data, problems).await?;
+        if !problems.is_empty() {
+            continue; // keep checking, to list every problem; nothing more is written
         }
-        tx.commit().await?;
+        let Some(jobs) = jobs else {
+            add_counts(&mut counts, vec![planned_counts(plan)]);
+            continue;
+        };
+        // A streamed chunk moves to the writer; a whole sheet's plan stays for later rules.
+        let kept = (!check::streamed(plan.sheet.id)).then(|| plan.clone());
+        let job = match kept {
+            Some(plan) => plan,
+            None => planner
+                .take_chunk()
+                .expect("a streamed sheet's chunk was just checked"),
+        };
+        if jobs.send(job).await.is_err() {
+            break; // the writer stopped on an error, which it reports
+        }
     }
-    Ok(ImportOutcome::Done { written, counts })
+    Ok(counts)
 }
 
-/// The writing side of an import: its transaction (none on a dry run), bulk-load state and
-/// problems so far.
-struct Steps<'a> {
-    crypto: &'a dyn CryptoProvider,
-    actor: &'a Actor,
-    tx: &'a mut Option<sqlx::Transaction<'static, sqlx::Any>>,
-    bulk: &'a mut bulk::BulkLoad,
-    problems: &'a mut Vec<Problem>,
+/// The writing side of an import, on its own task: the transaction, its bulk-load state, and
+/// what sealing and auditing need.
+struct Writer {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    bulk: bulk::BulkLoad,
+    crypto: std::sync::Arc<dyn CryptoProvider>,
+    actor: Actor,
 }
 
-impl Steps<'_> {
-    /// Checks each piece and, while the import has no problem, writes it; returns what was
-    /// written (or, on a dry run, would be).
-    async fn check_and_write(
-        &mut self,
-        planner: &mut check::Planner<'_>,
-        pieces: &mut Pieces,
-    ) -> anyhow::Result<apply::Counts> {
+impl Writer {
+    /// Writes each checked piece in turn until the checks end or a write fails; returns itself
+    /// (to commit or roll back) and what was written.
+    async fn run(
+        mut self,
+        mut jobs: tokio::sync::mpsc::Receiver<check::SheetPlan>,
+    ) -> (Writer, anyhow::Result<apply::Counts>) {
         let mut counts: apply::Counts = Vec::new();
-        while let Some(piece) = pieces.next().await {
-            self.problems.extend(piece.problems);
-            let Some(data) = piece.data else { continue };
-            let plan = planner.add(data, self.problems).await?;
-            if !self.problems.is_empty() {
-                continue; // keep checking, to list every problem; nothing more is written
-            }
-            let done = match self.tx {
-                Some(tx) => {
-                    self.bulk.before_write(tx, plan).await?;
-                    apply::apply(tx, self.crypto, self.actor, std::slice::from_ref(plan)).await?
-                }
-                None => vec![planned_counts(plan)],
-            };
-            for (sheet, ins, upd, same) in done {
-                match counts.iter_mut().find(|c| c.0 == sheet) {
-                    Some(c) => (c.1, c.2, c.3) = (c.1 + ins, c.2 + upd, c.3 + same),
-                    None => counts.push((sheet, ins, upd, same)),
-                }
+        while let Some(plan) = jobs.recv().await {
+            match self.write(&plan).await {
+                Ok(done) => add_counts(&mut counts, done),
+                Err(e) => return (self, Err(e)),
             }
         }
-        Ok(counts)
+        (self, Ok(counts))
+    }
+
+    async fn write(&mut self, plan: &check::SheetPlan) -> anyhow::Result<apply::Counts> {
+        self.bulk.before_write(&mut self.tx, plan).await?;
+        apply::apply(
+            &mut self.tx,
+            &*self.crypto,
+            &self.actor,
+            std::slice::from_ref(plan),
+        )
+        .await
+    }
+}
+
+fn add_counts(counts: &mut apply::Counts, done: apply::Counts) {
+    for (sheet, ins, upd, same) in done {
+        match counts.iter_mut().find(|c| c.0 == sheet) {
+            Some(c) => (c.1, c.2, c.3) = (c.1 + ins, c.2 + upd, c.3 + same),
+            None => counts.push((sheet, ins, upd, same)),
+        }
     }
 }
 

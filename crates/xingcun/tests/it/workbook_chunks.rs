@@ -72,6 +72,17 @@ fn workbook(b: &Big) -> Vec<u8> {
     ])
 }
 
+/// The first column of the first row `sql` returns.
+async fn first<T>(app: &TestApp, sql: &'static str) -> T
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    sqlx::Row::get(
+        &sqlx::query(sql).fetch_one(&app.db().pool).await.unwrap(),
+        0,
+    )
+}
+
 /// Every index of the database with its definition (on PostgreSQL, of the public schema).
 async fn indexes(app: &TestApp) -> Vec<(String, String)> {
     let sql = match app.db().backend {
@@ -100,6 +111,7 @@ async fn a_sheet_of_several_chunks_imports_whole_with_heads_across_chunks() {
         index_set.iter().any(|(n, _)| n == "person_pinyin"),
         "{index_set:?}"
     );
+    let audited_before = count(&app, "audit_log").await;
     let b = big();
     assert!(
         b.people.len() - 1 > CHUNK_ROWS,
@@ -124,14 +136,35 @@ async fn a_sheet_of_several_chunks_imports_whole_with_heads_across_chunks() {
         "every index dropped for the bulk load is rebuilt"
     );
     // The rebuilt indexes find what the import wrote.
-    let found: i64 = sqlx::Row::get(
-        &sqlx::query("SELECT COUNT(*) FROM person WHERE name_pinyin = 'wangwu'")
-            .fetch_one(&app.db().pool)
-            .await
-            .unwrap(),
-        0,
-    );
+    let found: i64 = first(
+        &app,
+        "SELECT COUNT(*) FROM person WHERE name_pinyin = 'wangwu'",
+    )
+    .await;
     assert_eq!(found, 2 * HOUSEHOLDS as i64);
+    // Every record written is audited once, written while the next rows were prepared, and
+    // the chain stays whole across the statements and chunks.
+    let audited: i64 = first(
+        &app,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'create' AND entity IN ('household', 'person')",
+    )
+    .await;
+    assert_eq!(audited, 3 * HOUSEHOLDS as i64);
+    assert!(count(&app, "audit_log").await >= audited_before + audited);
+    assert!(matches!(
+        xingcun::audit::verify(app.db()).await.unwrap(),
+        xingcun::audit::Verification::Intact { .. }
+    ));
+    // The last person audited is the last row of the sheet, its ID masked.
+    let last_key: String = first(
+        &app,
+        "SELECT entity_key FROM audit_log WHERE entity = 'person' ORDER BY id DESC LIMIT 1",
+    )
+    .await;
+    let last = person_id(2 * HOUSEHOLDS - 1);
+    assert_eq!(last_key[..4], last[..4]);
+    assert_eq!(last_key[last_key.len() - 4..], last[last.len() - 4..]);
+    assert!(last_key.contains('*'), "{last_key}");
     // The same workbook again changes nothing, chunk by chunk.
     match run(&app, workbook(&b), &opts()).await {
         ImportOutcome::Done { counts, .. } => {

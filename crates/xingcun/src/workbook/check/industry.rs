@@ -56,7 +56,7 @@ pub(super) fn unit_of(id: SheetId, values: &[Option<String>], world: &World) -> 
         SheetId::TourismProjects => values[sheets::TOURISM_PROJECTS.index("所在村编码")].clone(),
         SheetId::BusinessHouseholds => values[1]
             .as_ref()
-            .and_then(|h| world.households.get(h).cloned()),
+            .and_then(|h| world.households.get(h).map(str::to_string)),
         _ => None,
     }
 }
