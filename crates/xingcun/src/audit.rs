@@ -245,15 +245,8 @@ pub async fn record_stored<'a>(
             .fetch_one(&mut **tx)
             .await?
             .try_get(0)?;
-    // 99 rows × 10 parameters: see `workbook::load::MAX_PARAMS`.
-    let groups: Vec<String> = (0..99)
-        .map(|n| {
-            format!(
-                "({})",
-                crate::workbook::load::ordered_placeholders(tx, n * 10 + 1, 10)
-            )
-        })
-        .collect();
+    let groups = crate::workbook::load::RowGroups::new(tx, 10);
+    let per = groups.rows_per_insert();
     let mut entities: Vec<&str> = Vec::new();
     let mut written = 0;
     let mut rows = rows.peekable();
@@ -262,8 +255,8 @@ pub async fn record_stored<'a>(
         let mut sql = String::from(
             "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_key, org_code, changes, prev_hash, hash) VALUES ",
         );
-        let mut chunk = Vec::with_capacity(99);
-        for (n, e) in rows.by_ref().take(99).enumerate() {
+        let mut chunk = Vec::new();
+        for (n, e) in rows.by_ref().take(per).enumerate() {
             let hash = chain_hash(
                 &prev,
                 at,
@@ -275,10 +268,7 @@ pub async fn record_stored<'a>(
                 e.org_code.as_deref(),
                 &e.changes,
             );
-            if n > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&groups[n]);
+            groups.push(&mut sql, n);
             if !entities.contains(&e.entity) {
                 entities.push(e.entity);
             }

@@ -9,7 +9,7 @@ use xingcun_domain::division::{OrgCode, OrgKind};
 use xingcun_domain::{IdNumber, Phone, name_keys};
 
 use super::check::{Item, SheetPlan};
-use super::load::ordered_placeholders;
+use super::load::RowGroups;
 use super::sheets::{self, SheetId};
 use crate::audit::{self, Action, Actor, Change};
 use crate::db::now_ms;
@@ -47,26 +47,17 @@ pub(crate) async fn insert_many(
     cols: &[&str],
     rows: impl IntoIterator<Item = Vec<Val>>,
 ) -> Result<(), sqlx::Error> {
-    let per = (super::load::MAX_PARAMS / cols.len()).max(1);
-    let group = |i: usize, tx: &Transaction<'static, Any>| {
-        format!(
-            "({})",
-            ordered_placeholders(tx, i * cols.len() + 1, cols.len())
-        )
-    };
-    let groups: Vec<String> = (0..per).map(|i| group(i, tx)).collect();
+    let groups = RowGroups::new(tx, cols.len());
+    let per = groups.rows_per_insert();
     let head = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
     let mut rows = rows.into_iter().peekable();
     let mut pipe = Pipe::new(tx);
     while rows.peek().is_some() {
         let mut sql = head.clone();
         let mut n = 0;
-        let mut binds: Vec<Val> = Vec::with_capacity(per * cols.len());
+        let mut binds: Vec<Val> = Vec::new();
         for row in rows.by_ref().take(per) {
-            if n > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&groups[n]);
+            groups.push(&mut sql, n);
             binds.extend(row);
             n += 1;
         }
