@@ -3,10 +3,11 @@
 //! see the whole sheet — a duplicate or a second 户主 in a later chunk is refused, and a problem
 //! in the last chunk leaves nothing written. Such an import into an empty registry is a bulk
 //! load (`workbook::bulk`): the indexes it drops on SQLite are all there again afterwards,
-//! whether it committed or was refused.
+//! whether it committed, was refused or failed in a write.
 
+use xingcun::audit::Actor;
 use xingcun::workbook::read::CHUNK_ROWS;
-use xingcun::workbook::{ImportOutcome, Problem};
+use xingcun::workbook::{ImportOutcome, Problem, import};
 
 use crate::harness::TestApp;
 use crate::workbook::{book, count, id, opts, rows, run};
@@ -317,4 +318,74 @@ async fn household_links_stream_in_chunks_and_a_duplicate_in_the_last_is_refused
         ImportOutcome::Refused(p) => panic!("refused: {:?}", &p[..p.len().min(5)]),
     }
     assert_eq!(count(&app, "household_link").await, links as i64);
+}
+
+/// A write that fails in the import's last chunk (a trigger refuses one person) while the
+/// checks run ahead: the write's error is the one reported, every chunk written before is rolled
+/// back, the indexes dropped for the bulk load are all there, and the next import works.
+#[tokio::test]
+async fn a_write_failing_in_a_later_chunk_is_reported_and_nothing_is_written() {
+    let app = TestApp::new().await;
+    let pool = &app.db().pool;
+    let sqlite = app.db().backend == xingcun::db::Backend::Sqlite;
+    let trigger: &[&str] = if sqlite {
+        &[
+            "CREATE TRIGGER fail_person BEFORE INSERT ON person WHEN NEW.name = '故障'
+           BEGIN SELECT RAISE(ABORT, '写入故障'); END",
+        ]
+    } else {
+        &[
+            "CREATE FUNCTION fail_person() RETURNS trigger AS $$ BEGIN
+               IF NEW.name = '故障' THEN RAISE EXCEPTION '写入故障'; END IF; RETURN NEW;
+             END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER fail_person BEFORE INSERT ON person FOR EACH ROW
+             EXECUTE FUNCTION fail_person()",
+        ]
+    };
+    for sql in trigger {
+        sqlx::query(*sql).execute(pool).await.unwrap();
+    }
+    let before = [
+        count(&app, "household").await,
+        count(&app, "person").await,
+        count(&app, "audit_log").await,
+    ];
+    let index_set = indexes(&app).await;
+    let mut b = big();
+    let last = b.people.len() - 1;
+    b.people[last][1] = "故障".into();
+    let failed = import(
+        app.db(),
+        app.state.crypto(),
+        &Actor::cli(),
+        workbook(&b),
+        &opts(),
+    )
+    .await;
+    let error = format!(
+        "{:#}",
+        failed.expect_err("the trigger refuses the last person")
+    );
+    assert!(error.contains("写入故障"), "{error}");
+    let after = [
+        count(&app, "household").await,
+        count(&app, "person").await,
+        count(&app, "audit_log").await,
+    ];
+    assert_eq!(after, before, "the chunks written first are rolled back");
+    assert_eq!(indexes(&app).await, index_set);
+    let drop_trigger = if sqlite {
+        "DROP TRIGGER fail_person"
+    } else {
+        "DROP TRIGGER fail_person ON person"
+    };
+    sqlx::query(drop_trigger).execute(pool).await.unwrap();
+    match run(&app, workbook(&b), &opts()).await {
+        ImportOutcome::Done { written, .. } => assert!(written),
+        ImportOutcome::Refused(p) => panic!("refused: {:?}", &p[..p.len().min(5)]),
+    }
+    assert_eq!(
+        count(&app, "person").await,
+        before[1] + 2 * HOUSEHOLDS as i64
+    );
 }
