@@ -54,12 +54,10 @@ pub(crate) async fn insert_many(
     let mut pipe = Pipe::new(tx);
     while rows.peek().is_some() {
         let mut sql = head.clone();
-        let mut n = 0;
         let mut binds: Vec<Val> = Vec::new();
-        for row in rows.by_ref().take(per) {
+        for (n, row) in rows.by_ref().take(per).enumerate() {
             groups.push(&mut sql, n);
             binds.extend(row);
-            n += 1;
         }
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for v in binds {

@@ -997,7 +997,7 @@ async fn resolve_households(
     let unknown: Vec<String> = items
         .iter()
         .filter_map(|it| it.get(col))
-        .filter(|h| !world.households.contains_key(*h))
+        .filter(|h| !world.households.contains_key(h))
         .map(str::to_string)
         .collect::<HashSet<_>>()
         .into_iter()

@@ -16,6 +16,10 @@ pub const MAX_PARAMS: usize = 990;
 /// people took 154 s instead of 190 s). On SQLite, which runs in the process, larger statements
 /// gained nothing and held more memory, so inserts there keep [`MAX_PARAMS`].
 pub const INSERT_PARAMS_PG: usize = 9_990;
+const _: () = assert!(
+    INSERT_PARAMS_PG < 65_535,
+    "PostgreSQL's limit of parameters"
+);
 /// Keys per `IN (…)` look-up.
 pub const CHUNK: usize = 250;
 
@@ -346,10 +350,6 @@ mod tests {
         assert_eq!(
             RowGroups::on(false, 22).rows_per_insert(),
             INSERT_PARAMS_PG / 22
-        );
-        assert!(
-            INSERT_PARAMS_PG < 65_535,
-            "PostgreSQL's limit of parameters"
         );
         assert_eq!(RowGroups::on(true, MAX_PARAMS + 1).rows_per_insert(), 1);
     }
