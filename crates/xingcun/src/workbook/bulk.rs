@@ -41,8 +41,8 @@ fn worth_it(new_rows: usize, stored: i64) -> bool {
 pub struct BulkLoad {
     enabled: bool,
     decided: Vec<&'static str>,
-    /// `(name, CREATE INDEX …)` of every index dropped, in the order dropped.
-    dropped: Vec<(String, String)>,
+    /// The `CREATE INDEX …` of every index dropped, in the order dropped.
+    dropped: Vec<String>,
     /// Whether the connection's page cache was raised to [`BULK_CACHE_KIB`].
     cache_raised: bool,
     /// Whether the connection's sorter was given a helper thread.
@@ -122,7 +122,7 @@ impl BulkLoad {
                 .execute(&mut **tx)
                 .await?;
             tracing::info!(index = %name, "bulk load: index dropped until the import commits");
-            self.dropped.push((name, sql));
+            self.dropped.push(sql);
         }
         Ok(())
     }
@@ -134,7 +134,7 @@ impl BulkLoad {
             sqlx::query("PRAGMA threads = 1").execute(&mut **tx).await?;
             self.threads_raised = true;
         }
-        for (_, sql) in self.dropped.drain(..) {
+        for sql in self.dropped.drain(..) {
             sqlx::query(sqlx::AssertSqlSafe(sql))
                 .execute(&mut **tx)
                 .await?;

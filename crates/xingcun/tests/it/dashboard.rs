@@ -25,7 +25,7 @@ use xingcun::workbook::ImportOutcome;
 use xingcun_xlsx::{Cell, WorkbookReader};
 
 use crate::harness::TestApp;
-use crate::workbook::{book, id, opts, rows, run};
+use crate::workbook::{book, id, opts, rows, run, village_branch};
 
 const DISTRICT: &str = "990101000000";
 const QUERY: &str = "from=2026-04-01&to=2026-06-30";
@@ -36,6 +36,7 @@ fn d(s: &str) -> NaiveDate {
 
 fn fixture() -> Vec<u8> {
     let member = id("19650404", 17);
+    let [orgs, party_members] = village_branch(&[&member]);
     book(&[
         (
             "户",
@@ -48,20 +49,8 @@ fn fixture() -> Vec<u8> {
                 &[&member, "赵党", "中共党员"],
             ]),
         ),
-        (
-            "党组织",
-            rows(&[
-                &["组织编码", "名称", "类型", "所在区划编码"],
-                &["D990101001001", "王家庄村党支部", "党支部", "990101001001"],
-            ]),
-        ),
-        (
-            "党员",
-            rows(&[
-                &["身份证号", "所在党组织编码", "党员类别"],
-                &[&member, "D990101001001", "正式党员"],
-            ]),
-        ),
+        orgs,
+        party_members,
         (
             "工作队",
             rows(&[

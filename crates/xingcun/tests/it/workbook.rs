@@ -46,6 +46,28 @@ pub fn rows(v: &[&[&str]]) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The 党组织 and 党员 sheets of 王家庄村's branch (D990101001001), `members` its full members.
+pub fn village_branch(members: &[&str]) -> [(&'static str, Vec<Vec<String>>); 2] {
+    let mut member_rows = rows(&[&["身份证号", "所在党组织编码", "党员类别"]]);
+    for m in members {
+        member_rows.push(vec![
+            m.to_string(),
+            "D990101001001".into(),
+            "正式党员".into(),
+        ]);
+    }
+    [
+        (
+            "党组织",
+            rows(&[
+                &["组织编码", "名称", "类型", "所在区划编码"],
+                &["D990101001001", "王家庄村党支部", "党支部", "990101001001"],
+            ]),
+        ),
+        ("党员", member_rows),
+    ]
+}
+
 /// A small valid workbook in the style a township clerk's own spreadsheet might have: columns
 /// in another order, a 序号 column, numeric codes, date cells and text dates, aliases.
 pub fn valid_book() -> Vec<u8> {

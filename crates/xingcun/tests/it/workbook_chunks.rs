@@ -10,7 +10,7 @@ use xingcun::workbook::read::CHUNK_ROWS;
 use xingcun::workbook::{ImportOutcome, Problem, import};
 
 use crate::harness::TestApp;
-use crate::workbook::{book, count, id, opts, rows, run};
+use crate::workbook::{book, count, id, opts, rows, run, village_branch};
 
 /// Households and people: each household a head and a spouse, all heads first, then all
 /// spouses, so a household's two members lie in different chunks.
@@ -258,25 +258,13 @@ fn with_links(b: &Big, last_row: Option<Vec<String>>) -> Vec<u8> {
         let n = links.len();
         links[n - 1] = r;
     }
+    let [orgs, party_members] = village_branch(&[&members[0], &members[1]]);
     book(&[
         village(),
         ("户", b.households.clone()),
         ("人员", people),
-        (
-            "党组织",
-            rows(&[
-                &["组织编码", "名称", "类型", "所在区划编码"],
-                &["D990101001001", "王家庄村党支部", "党支部", "990101001001"],
-            ]),
-        ),
-        (
-            "党员",
-            rows(&[
-                &["身份证号", "所在党组织编码", "党员类别"],
-                &[&members[0], "D990101001001", "正式党员"],
-                &[&members[1], "D990101001001", "正式党员"],
-            ]),
-        ),
+        orgs,
+        party_members,
         ("联户", links),
     ])
 }
