@@ -222,16 +222,27 @@ pub struct Planner<'a> {
     /// The streamed sheet being checked: its id and its keys so far (for duplicates).
     streaming: Option<(SheetId, SeenKeys)>,
     heads: Heads,
-    statuses: Statuses,
 }
 
-/// The 户主 rule over the 人员 sheet's chunks: per household touched, the members the
-/// workbook gives it, and which stored people the workbook restates.
+/// The 户主 rule over the 人员 sheet's chunks: per household touched (by its index in
+/// [`Households`]), the members the workbook gives it, and which stored people the workbook
+/// restates.
 #[derive(Debug, Default)]
 struct Heads {
-    households: HashMap<Box<str>, HeadTally>,
+    tallies: Vec<Option<HeadTally>>,
     /// Blind indexes of stored people the workbook restates (they no longer count where stored).
-    restated: HashSet<String>,
+    restated: HashSet<[u8; 32]>,
+}
+
+impl Heads {
+    /// The tally of the household at `ix`, marking it touched.
+    fn touch(&mut self, ix: u32) -> &mut HeadTally {
+        let ix = ix as usize;
+        if self.tallies.len() <= ix {
+            self.tallies.resize(ix + 1, None);
+        }
+        self.tallies[ix].get_or_insert_default()
+    }
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -242,30 +253,39 @@ struct HeadTally {
     first_row: u32,
     /// The last workbook row of a head (0: none).
     last_head_row: u32,
+    /// The last workbook row of a stored member who leaves (0: none).
+    left_row: u32,
 }
 
-/// 人员 rows whose 政治面貌 is checked against the 党员 sheet once it is read.
-#[derive(Debug, Default)]
-struct Statuses {
-    /// Packed ID, row, status: 16 bytes a person.
-    rows: Vec<(u64, u32, PoliticalStatus)>,
-    /// Stored people of the sheet: packed ID → blind index (only they can have stored members).
-    stored: HashMap<u64, String>,
-}
-
-/// The households known, from the workbook or the database: household number → org code. The
-/// codes are interned (a district has a few thousand units), so a household costs its number
-/// and four bytes.
+/// The household numbers named, each with an index, and for those known (from the workbook or
+/// the database) their unit's code. The codes are interned (a district has a few thousand
+/// units), so a household costs its number and eight bytes.
 #[derive(Debug, Default)]
 struct Households {
+    /// household number → its index in `org_of`
     by_no: HashMap<Box<str>, u32>,
+    /// household index → its unit's index in `orgs` ([`Households::NAMED`]: named, not known)
+    org_of: Vec<u32>,
     orgs: Vec<Box<str>>,
     org_ix: HashMap<Box<str>, u32>,
 }
 
 impl Households {
+    const NAMED: u32 = u32::MAX;
+
+    /// The index of household `no`, which is added (as named, not known) if new.
+    fn index(&mut self, no: &str) -> u32 {
+        if let Some(ix) = self.by_no.get(no) {
+            return *ix;
+        }
+        let ix = u32::try_from(self.org_of.len()).expect("fewer than 2^32 households");
+        self.org_of.push(Self::NAMED);
+        self.by_no.insert(no.into(), ix);
+        ix
+    }
+    /// Knows household `no` to lie in unit `org`.
     fn insert(&mut self, no: &str, org: &str) {
-        let ix = match self.org_ix.get(org) {
+        let unit = match self.org_ix.get(org) {
             Some(ix) => *ix,
             None => {
                 let ix = u32::try_from(self.orgs.len()).expect("fewer than 2^32 units");
@@ -274,52 +294,100 @@ impl Households {
                 ix
             }
         };
-        match self.by_no.get_mut(no) {
-            Some(at) => *at = ix,
-            None => {
-                self.by_no.insert(no.into(), ix);
-            }
-        }
+        let ix = self.index(no);
+        self.org_of[ix as usize] = unit;
     }
     fn get(&self, no: &str) -> Option<&str> {
-        self.by_no.get(no).map(|ix| &*self.orgs[*ix as usize])
+        let unit = self.org_of[*self.by_no.get(no)? as usize];
+        (unit != Self::NAMED).then(|| &*self.orgs[unit as usize])
     }
     fn contains_key(&self, no: &str) -> bool {
-        self.by_no.contains_key(no)
+        self.get(no).is_some()
+    }
+    /// The numbers of the households whose index `pick` selects.
+    fn numbers(&self, pick: impl Fn(u32) -> bool) -> Vec<(&str, u32)> {
+        self.by_no
+            .iter()
+            .filter(|(_, ix)| pick(**ix))
+            .map(|(no, ix)| (&**no, *ix))
+            .collect()
     }
 }
 
-/// The ID numbers of the people known, each in 8 bytes, with the 人员 row that gave the person
-/// (0: known from the database or another sheet). The row doubles as the 人员 sheet's record of
-/// keys seen, so a person is held once: a million people take about 27 MB.
+/// The ID numbers of the people known, each in 8 bytes, with a 4-byte word (see [`Known`]): the
+/// 人员 row that gave the person, that row's 政治面貌 and whether the person was stored before
+/// the import. The row doubles as the 人员 sheet's record of keys seen and the status waits for
+/// the 党员 sheet, so a person is held once, in 12 bytes and the table's slack (the packed ID
+/// is kept as two 4-byte halves, so an entry is not padded to 16 bytes).
 #[derive(Debug, Default)]
-struct KnownPeople(HashMap<u64, u32>);
+struct KnownPeople(HashMap<[u32; 2], u32>);
+
+/// A packed ID number as [`KnownPeople`] keeps it.
+fn halves(packed: u64) -> [u32; 2] {
+    [packed as u32, (packed >> 32) as u32]
+}
+
+/// The word [`KnownPeople`] keeps for a person: bits 0–23 the 人员 row (0: known from the
+/// database or another sheet; a sheet has at most 1,048,576 rows), bits 24–27 the 政治面貌 on
+/// that row (0: none, else its place in [`PoliticalStatus::ALL`] plus one), bit 28 set when
+/// the person was stored before the import.
+struct Known;
+
+impl Known {
+    const ROW: u32 = (1 << 24) - 1;
+    const STATUS_SHIFT: u32 = 24;
+    const STATUS: u32 = 0xF << Self::STATUS_SHIFT;
+    const STORED: u32 = 1 << 28;
+}
+
+const _: () = assert!(PoliticalStatus::ALL.len() < 15);
 
 impl KnownPeople {
     /// Adds a person by a valid ID number.
     fn insert(&mut self, id: &str) {
         if let Some(p) = try_pack_id(id) {
-            self.0.entry(p).or_insert(0);
+            self.0.entry(halves(p)).or_insert(0);
         }
     }
     fn contains_key(&self, id: &str) -> bool {
-        try_pack_id(id).is_some_and(|p| self.0.contains_key(&p))
+        try_pack_id(id).is_some_and(|p| self.0.contains_key(&halves(p)))
     }
     /// Notes the 人员 row of `packed`; returns the row it was first given at, if it was.
     fn first_row(&mut self, packed: u64, row: u32) -> Option<u32> {
-        match self.0.entry(packed) {
-            std::collections::hash_map::Entry::Occupied(mut e) => match *e.get() {
-                0 => {
-                    e.insert(row);
-                    None
-                }
-                first => Some(first),
-            },
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(row);
+        let row = row.min(Known::ROW);
+        let word = self.0.entry(halves(packed)).or_insert(0);
+        match *word & Known::ROW {
+            0 => {
+                *word |= row;
                 None
             }
+            first => Some(first),
         }
+    }
+    /// Keeps the 政治面貌 given on the person's 人员 row.
+    fn set_status(&mut self, packed: u64, status: PoliticalStatus) {
+        let Some(place) = PoliticalStatus::ALL.iter().position(|s| *s == status) else {
+            return;
+        };
+        if let Some(word) = self.0.get_mut(&halves(packed)) {
+            *word = (*word & !Known::STATUS) | ((place as u32 + 1) << Known::STATUS_SHIFT);
+        }
+    }
+    /// Marks a person the database held before the import.
+    fn set_stored(&mut self, packed: u64) {
+        if let Some(word) = self.0.get_mut(&halves(packed)) {
+            *word |= Known::STORED;
+        }
+    }
+    /// The people given a 政治面貌 on the 人员 sheet: packed ID, row, status and whether they
+    /// were stored before.
+    fn statuses(&self) -> impl Iterator<Item = (u64, u32, PoliticalStatus, bool)> + '_ {
+        self.0.iter().filter_map(|([lo, hi], word)| {
+            let place = (word & Known::STATUS) >> Known::STATUS_SHIFT;
+            let status = *PoliticalStatus::ALL.get(place.checked_sub(1)? as usize)?;
+            let packed = u64::from(*lo) | (u64::from(*hi) << 32);
+            Some((packed, word & Known::ROW, status, word & Known::STORED != 0))
+        })
     }
 }
 
@@ -402,7 +470,6 @@ impl<'a> Planner<'a> {
             chunk: None,
             streaming: None,
             heads: Heads::default(),
-            statuses: Statuses::default(),
         })
     }
 
@@ -537,17 +604,23 @@ impl<'a> Planner<'a> {
             }
             let packed = pack_id(&it.key);
             if let Some((_, old)) = &it.existing {
-                let b = personal::id_bidx(self.crypto, &it.key);
                 if let Some(h) = &old[hh_i] {
-                    self.heads.households.entry(h.as_str().into()).or_default();
+                    let ix = self.world.households.index(h);
+                    let t = self.heads.touch(ix);
+                    if it.get(hh_i) != Some(h.as_str()) || it.get(dereg_i).is_some() {
+                        t.left_row = t.left_row.max(it.row);
+                    }
                 }
-                self.heads.restated.insert(b.clone());
-                self.statuses.stored.insert(packed, b);
+                self.heads
+                    .restated
+                    .insert(self.crypto.blind_index("id_number", &it.key));
+                self.world.people.set_stored(packed);
             }
             if let Some(h) = it.get(hh_i)
                 && it.get(dereg_i).is_none()
             {
-                let t = self.heads.households.entry(h.into()).or_default();
+                let ix = self.world.households.index(h);
+                let t = self.heads.touch(ix);
                 t.members += 1;
                 if t.first_row == 0 || it.row < t.first_row {
                     t.first_row = it.row;
@@ -558,7 +631,7 @@ impl<'a> Planner<'a> {
                 }
             }
             if let Some(pol) = it.get(pol_i).and_then(PoliticalStatus::from_code) {
-                self.statuses.rows.push((packed, it.row, pol));
+                self.world.people.set_status(packed, pol);
             }
         }
     }
@@ -580,41 +653,58 @@ impl<'a> Planner<'a> {
         let Some(d) = self.data.iter().find(|d| d.sheet.id == SheetId::People) else {
             return Ok(());
         };
-        let heads = std::mem::take(&mut self.heads);
-        let mut households = heads.households;
+        let mut heads = std::mem::take(&mut self.heads);
+        let households = &self.world.households;
+        let mut touched =
+            households.numbers(|ix| heads.tallies.get(ix as usize).is_some_and(Option::is_some));
         if self.stored_people {
-            let touched: Vec<String> = households.keys().map(|h| h.to_string()).collect();
+            let names: Vec<String> = touched.iter().map(|(h, _)| h.to_string()).collect();
             let head = Relation::HouseholdHead.code();
             for r in load::select_in(
                 self.pool,
                 "SELECT h.household_no, p.id_bidx, p.relation FROM person p JOIN household h ON h.id = p.household_id
                  WHERE p.deregistered_on IS NULL AND h.household_no IN",
-                &touched,
+                &names,
             )
             .await?
             {
                 let (h, b, rel): (String, String, Option<String>) =
                     (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
-                if heads.restated.contains(&b) {
+                let restated = xingcun_crypto::hex_decode(&b)
+                    .ok()
+                    .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                    .is_some_and(|b| heads.restated.contains(&b));
+                if restated {
                     continue; // the workbook's row says where they are now
                 }
-                let t = households.entry(h.into_boxed_str()).or_default();
+                let Some(ix) = households.by_no.get(h.as_str()) else {
+                    continue; // not asked for
+                };
+                let t = heads.touch(*ix);
                 t.members += 1;
                 t.heads += u32::from(rel.as_deref() == Some(head));
             }
         }
         let rel_i = ix(&sheets::PEOPLE, "与户主关系");
-        let mut households: Vec<(Box<str>, HeadTally)> = households.into_iter().collect();
-        households.sort_by(|a, b| a.0.cmp(&b.0));
-        for (h, t) in households {
+        touched.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (h, ix) in touched {
+            let Some(t) = heads.tallies[ix as usize] else {
+                continue;
+            };
             if t.members == 0 {
                 continue;
             }
             if t.heads == 0 {
+                // Placed at the first member's row, or where the last stored member left.
+                let row = if t.first_row > 0 {
+                    t.first_row
+                } else {
+                    t.left_row
+                };
                 problems.push(d.problem(
-                    t.first_row,
+                    row,
                     Some(rel_i),
-                    Some(&*h),
+                    Some(h),
                     format!("户 {h} 没有户主（每户须有且只有一名户主）"),
                 ));
             } else if t.heads > 1 {
@@ -654,32 +744,35 @@ impl<'a> Planner<'a> {
             PoliticalStatus::CpcProbationaryMember,
         ];
         // Only people stored before can have a stored membership.
-        let needs_lookup: Vec<String> = self
-            .statuses
-            .stored
-            .iter()
-            .filter(|(id, _)| !world.members.contains_key(&unpack_id(**id)))
-            .map(|(_, b)| b.clone())
+        let needs_lookup: HashMap<String, u64> = world
+            .people
+            .statuses()
+            .filter(|(packed, _, _, stored)| {
+                *stored && !world.members.contains_key(&unpack_id(*packed))
+            })
+            .map(|(packed, ..)| (personal::id_bidx(self.crypto, &unpack_id(packed)), packed))
             .collect();
-        let mut stored: HashMap<String, String> = HashMap::new();
+        let wanted: Vec<String> = needs_lookup.keys().cloned().collect();
+        let mut stored: HashMap<u64, String> = HashMap::new();
         for r in load::select_in(
             self.pool,
             "SELECT p.id_bidx, m.category FROM party_member m JOIN person p ON p.id = m.person_id WHERE m.left_on IS NULL AND p.id_bidx IN",
-            &needs_lookup,
+            &wanted,
         )
         .await?
         {
-            stored.insert(r.try_get(0)?, r.try_get(1)?);
+            let b: String = r.try_get(0)?;
+            if let Some(packed) = needs_lookup.get(&b) {
+                stored.insert(*packed, r.try_get(1)?);
+            }
         }
-        for &(packed, row, pol) in &self.statuses.rows {
+        for (packed, row, pol, _) in world.people.statuses() {
             let id = unpack_id(packed);
-            let category = world.members.get(&id).cloned().or_else(|| {
-                self.statuses
-                    .stored
-                    .get(&packed)
-                    .and_then(|b| stored.get(b))
-                    .cloned()
-            });
+            let category = world
+                .members
+                .get(&id)
+                .cloned()
+                .or_else(|| stored.get(&packed).cloned());
             let expected = category
                 .as_deref()
                 .and_then(MemberCategory::from_code)
@@ -2021,5 +2114,51 @@ mod tests {
         assert_eq!(h.get("370102001001-0001"), Some("370102001002"));
         assert!(!h.contains_key("370102001003-0001"));
         assert_eq!(h.get("370102001003-0001"), None);
+    }
+
+    #[test]
+    fn a_household_named_before_it_is_known_keeps_its_index() {
+        let mut h = Households::default();
+        h.insert("370102001001-0001", "370102001001");
+        let ix = h.index("370102001009-0001"); // named by a person, not (yet) known
+        assert_ne!(ix, h.index("370102001001-0001"));
+        assert!(!h.contains_key("370102001009-0001"), "named is not known");
+        assert_eq!(h.get("370102001009-0001"), None);
+        h.insert("370102001009-0001", "370102001009"); // found in the database
+        assert_eq!(h.index("370102001009-0001"), ix);
+        assert_eq!(h.get("370102001009-0001"), Some("370102001009"));
+        assert_eq!(h.numbers(|i| i == ix), vec![("370102001009-0001", ix)]);
+    }
+
+    #[test]
+    fn a_person_keeps_row_status_and_stored_in_one_word() {
+        let mut people = KnownPeople::default();
+        let (a, b) = (pack_id("11010519491231002X"), pack_id("440524188001010014"));
+        people.insert("110105194912310020"); // known elsewhere: no row, no status
+        people.set_status(pack_id("370102198001010011"), PoliticalStatus::Masses);
+        assert!(
+            !people.contains_key("370102198001010011"),
+            "a status alone adds no one"
+        );
+        assert_eq!(
+            people.first_row(a, 1_048_576),
+            None,
+            "the last row a sheet has"
+        );
+        people.set_status(a, PoliticalStatus::CpcMember);
+        people.set_status(a, PoliticalStatus::CpcProbationaryMember); // the row's own value wins
+        people.set_stored(a);
+        assert_eq!(people.first_row(a, 9), Some(1_048_576), "the row is intact");
+        assert_eq!(people.first_row(b, 12), None);
+        people.set_status(b, PoliticalStatus::Masses);
+        let mut got: Vec<_> = people.statuses().collect();
+        got.sort_by_key(|s| s.1);
+        assert_eq!(
+            got,
+            vec![
+                (b, 12, PoliticalStatus::Masses, false),
+                (a, 1_048_576, PoliticalStatus::CpcProbationaryMember, true),
+            ]
+        );
     }
 }

@@ -465,6 +465,80 @@ async fn an_absent_column_keeps_stored_values_and_an_empty_cell_clears_them() {
     assert_eq!(lifted, 1, "absent column keeps");
 }
 
+/// The rules that span people count the stored ones: a stored member keeps counting in their
+/// household until the workbook moves them, and a stored membership decides 政治面貌.
+#[tokio::test]
+async fn household_heads_and_political_status_count_the_people_stored_before() {
+    let app = TestApp::new().await;
+    run(&app, valid_book(), &opts()).await;
+    let before = counts(&app).await;
+    let (head1, wife1, head2) = (id("19650301", 11), id("19680512", 22), id("19801130", 31));
+    let moves = |rows_: &[&[&str]]| {
+        let mut all: Vec<&[&str]> = vec![&["身份证号", "姓名", "户编号", "与户主关系"]];
+        all.extend_from_slice(rows_);
+        book(&[("人员", rows(&all))])
+    };
+    let cases: Vec<(&str, Vec<u8>, u32, &str, &str)> = vec![
+        (
+            "a stored member's status disagrees with the stored membership",
+            book(&[(
+                "人员",
+                rows(&[&["身份证号", "姓名", "政治面貌"], &[&head1, "张三", "群众"]]),
+            )]),
+            2,
+            "政治面貌",
+            "党员表为中共党员",
+        ),
+        (
+            "a second head joins a household whose stored head stays",
+            moves(&[&[&wife1, "李四", "990101001001H0002", "户主"]]),
+            2,
+            "与户主关系",
+            "户 990101001001H0002 有 2 名户主",
+        ),
+        (
+            "the head moves out and leaves a stored member without one",
+            moves(&[
+                &[&head1, "张三", "990101001001H0002", "户主"],
+                &[&head2, "王五", "990101001001H0002", "子女"],
+            ]),
+            2,
+            "与户主关系",
+            "户 990101001001H0001 没有户主",
+        ),
+    ];
+    for (what, bytes, row, column, words) in cases {
+        let problems = refused(run(&app, bytes, &opts()).await);
+        assert!(
+            problems.iter().any(|p| p.sheet == "人员"
+                && p.row == row
+                && p.column.as_deref() == Some(column)
+                && p.message.contains(words)),
+            "{what}: {problems:#?}"
+        );
+        assert_eq!(
+            problems.len(),
+            1,
+            "{what}: only that problem: {problems:#?}"
+        );
+        assert_eq!(counts(&app).await, before, "{what}: nothing written");
+    }
+    // Restated, the stored head no longer counts where stored; the membership agrees.
+    let fine = book(&[(
+        "人员",
+        rows(&[
+            &["身份证号", "姓名", "户编号", "与户主关系", "政治面貌"],
+            &[&head1, "张三", "990101001001H0002", "户主", "中共党员"],
+            &[&head2, "王五", "990101001001H0002", "子女", "群众"],
+            &[&wife1, "李四", "990101001001H0001", "户主", "群众"],
+        ]),
+    )]);
+    match run(&app, fine, &opts()).await {
+        ImportOutcome::Done { .. } => {}
+        ImportOutcome::Refused(p) => panic!("{p:#?}"),
+    }
+}
+
 /// A bad workbook: what is wrong, its bytes, and where the problem must be named: sheet, row,
 /// column, and words of the message.
 type BadCase = (
