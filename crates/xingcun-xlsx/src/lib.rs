@@ -28,6 +28,10 @@ pub use mark::{CellMark, MAX_COMMENTS, PROBLEMS_SHEET, mark_errors};
 pub use read::{Rows, WorkbookReader};
 pub use write::{NOTES_MARKER, OPTIONS_SHEET, OutCell, SheetHandle, SheetSpec, WorkbookWriter};
 
+/// The rows a sheet can have (Excel's limit, and the file format's): reading refuses a sheet
+/// with a row beyond it, and writing one.
+pub const MAX_ROWS: u32 = 1_048_576;
+
 /// The letters Excel shows for a 0-based column: 0 → "A", 25 → "Z", 26 → "AA".
 pub fn column_letter(col0: u32) -> String {
     let mut n = u64::from(col0) + 1;

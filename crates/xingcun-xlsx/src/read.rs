@@ -193,6 +193,13 @@ impl Iterator for Rows<'_> {
             return None;
         }
         match self.next_row() {
+            Ok(Some((row, _))) if row >= crate::MAX_ROWS => {
+                self.done = true;
+                self.pending = None;
+                Some(Err(XlsxError::TooManyRows {
+                    sheet: self.sheet.clone(),
+                }))
+            }
             Ok(Some((row, cells))) => {
                 let reach = cells
                     .iter()

@@ -24,7 +24,6 @@ pub const OPTIONS_SHEET: &str = "说明_选项";
 pub const NOTES_MARKER: &str = "【填写说明】";
 
 /// The last row Excel has (1-based).
-const EXCEL_MAX_ROWS: u32 = 1_048_576;
 
 /// The number of columns Excel has.
 const EXCEL_MAX_COLUMNS: usize = 16_384;
@@ -202,7 +201,7 @@ impl WorkbookWriter {
         }
 
         for (c, validation) in dropdowns {
-            ws.add_data_validation(next_row, col(c), EXCEL_MAX_ROWS - 1, col(c), &validation)
+            ws.add_data_validation(next_row, col(c), crate::MAX_ROWS - 1, col(c), &validation)
                 .map_err(werr)?;
         }
 
@@ -225,7 +224,7 @@ impl WorkbookWriter {
         let name = state.name.as_str();
         let werr = |e| XlsxError::from_writer(name, e);
         let row = state.next_row;
-        if row >= EXCEL_MAX_ROWS {
+        if row >= crate::MAX_ROWS {
             return Err(XlsxError::TooManyRows {
                 sheet: name.to_owned(),
             });

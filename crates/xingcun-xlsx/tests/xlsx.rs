@@ -513,6 +513,28 @@ fn rows_skip_empty_rows_and_are_as_wide_as_the_header() {
 }
 
 #[test]
+fn a_row_past_excels_last_is_refused_and_ends_the_sheet() {
+    let sheet = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>身份证号</t></is></c></row>
+<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>最后一行</t></is></c></row>
+<row r="1048577"><c r="A1048577" t="inlineStr"><is><t>越界</t></is></c></row>"#;
+    let mut reader = WorkbookReader::open_bytes(handmade_workbook(false, sheet)).unwrap();
+    let mut rows = reader.rows("人员").unwrap();
+    assert_eq!(rows.next().unwrap().unwrap().0, 1);
+    assert_eq!(
+        rows.next().unwrap().unwrap(),
+        (1_048_576, vec![text("最后一行")]),
+        "the last row Excel has is read"
+    );
+    let err = rows.next().unwrap().unwrap_err();
+    assert!(matches!(err, XlsxError::TooManyRows { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "工作表「人员」超过 Excel 的行数上限（1048576 行）"
+    );
+    assert!(rows.next().is_none(), "nothing is read after the refusal");
+}
+
+#[test]
 fn opening_something_that_is_not_xlsx_says_so_in_chinese() {
     let err = WorkbookReader::open_bytes(b"not a workbook".to_vec()).unwrap_err();
     assert!(matches!(err, XlsxError::NotXlsx(_)), "{err:?}");

@@ -328,7 +328,7 @@ fn halves(packed: u64) -> [u32; 2] {
 }
 
 /// The word [`KnownPeople`] keeps for a person: bits 0–23 the 人员 row (0: known from the
-/// database or another sheet; a sheet has at most 1,048,576 rows), bits 24–27 the 政治面貌 on
+/// database or another sheet; a sheet has at most [`xingcun_xlsx::MAX_ROWS`] rows), bits 24–27 the 政治面貌 on
 /// that row (0: none, else its place in [`PoliticalStatus::ALL`] plus one), bit 28 set when
 /// the person was stored before the import.
 struct Known;
@@ -341,6 +341,8 @@ impl Known {
 }
 
 const _: () = assert!(PoliticalStatus::ALL.len() < 15);
+// The reader refuses a row past Excel's last, so every row fits.
+const _: () = assert!(xingcun_xlsx::MAX_ROWS <= Known::ROW);
 
 impl KnownPeople {
     /// Adds a person by a valid ID number.
@@ -354,7 +356,6 @@ impl KnownPeople {
     }
     /// Notes the 人员 row of `packed`; returns the row it was first given at, if it was.
     fn first_row(&mut self, packed: u64, row: u32) -> Option<u32> {
-        let row = row.min(Known::ROW);
         let word = self.0.entry(halves(packed)).or_insert(0);
         match *word & Known::ROW {
             0 => {
