@@ -3,7 +3,9 @@
 //! against the sheet's rules and its references (within the workbook or the database). Every
 //! problem is collected; nothing is written here.
 
+use std::collections::hash_map::{Entry, RandomState};
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 
 use chrono::NaiveDate;
 use sqlx::{AnyPool, Row};
@@ -78,31 +80,40 @@ fn ix(sheet: &Sheet, h: &str) -> usize {
 }
 
 /// The keys of a sheet seen so far and the first row of each, to refuse duplicates across
-/// the chunks of a streamed sheet. A key of an ID number's form takes 8 bytes.
+/// the chunks of a streamed sheet. A key of an ID number's form takes 8 bytes; any other key
+/// (a household number, or an ID, a household and a date) is kept as a 128-bit keyed hash of
+/// its text, in 16 bytes whatever its length. Two different keys share a hash with a
+/// probability of about 10⁻²⁷ for a million rows; the keys are random for each import, so no
+/// text can be made to collide on purpose.
 #[derive(Debug, Default)]
 struct SeenKeys {
     ids: HashMap<u64, u32>,
-    other: HashMap<Box<str>, u32>,
+    other: HashMap<[u32; 4], u32>,
+    hashers: (RandomState, RandomState),
 }
 
 impl SeenKeys {
     /// Notes `key` at `row`; returns the row it was first seen at, if it was.
     fn first_row(&mut self, key: &str, row: u32) -> Option<u32> {
         match try_pack_id(key) {
-            Some(p) => match self.ids.get(&p) {
-                Some(first) => Some(*first),
-                None => {
-                    self.ids.insert(p, row);
+            Some(p) => match self.ids.entry(p) {
+                Entry::Occupied(e) => Some(*e.get()),
+                Entry::Vacant(e) => {
+                    e.insert(row);
                     None
                 }
             },
-            None => match self.other.get(key) {
-                Some(first) => Some(*first),
-                None => {
-                    self.other.insert(key.into(), row);
-                    None
+            None => {
+                let (a, b) = (self.hashers.0.hash_one(key), self.hashers.1.hash_one(key));
+                let h = [a as u32, (a >> 32) as u32, b as u32, (b >> 32) as u32];
+                match self.other.entry(h) {
+                    Entry::Occupied(e) => Some(*e.get()),
+                    Entry::Vacant(e) => {
+                        e.insert(row);
+                        None
+                    }
                 }
-            },
+            }
         }
     }
 }
@@ -2115,6 +2126,29 @@ mod tests {
         assert_eq!(h.get("370102001001-0001"), Some("370102001002"));
         assert!(!h.contains_key("370102001003-0001"));
         assert_eq!(h.get("370102001003-0001"), None);
+    }
+
+    #[test]
+    fn seen_keys_find_a_repeated_key_of_either_kind_and_no_other() {
+        let mut seen = SeenKeys::default();
+        let link = "11010519491231002X|990101001001H0001|2024-01-01";
+        assert_eq!(seen.first_row(link, 3), None);
+        assert_eq!(seen.first_row("11010519491231002X", 4), None, "an ID key");
+        for (i, h) in (0..10_000)
+            .map(|n| format!("990101001001H{n:05}"))
+            .enumerate()
+        {
+            assert_eq!(seen.first_row(&h, 10 + i as u32), None, "{h} is new");
+        }
+        assert_eq!(seen.first_row(link, 20_000), Some(3));
+        assert_eq!(seen.first_row("11010519491231002X", 20_001), Some(4));
+        assert_eq!(seen.first_row("990101001001H09999", 20_002), Some(10_009));
+        assert_eq!(
+            seen.first_row("11010519491231002X|990101001001H0001|2024-01-02", 20_003),
+            None,
+            "another date is another key"
+        );
+        assert_eq!((seen.ids.len(), seen.other.len()), (1, 10_002));
     }
 
     #[test]
