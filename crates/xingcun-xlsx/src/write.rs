@@ -23,8 +23,6 @@ pub const OPTIONS_SHEET: &str = "说明_选项";
 /// How the first cell of a notes row begins; the import skips a row 2 that starts so.
 pub const NOTES_MARKER: &str = "【填写说明】";
 
-/// The last row Excel has (1-based).
-
 /// The number of columns Excel has.
 const EXCEL_MAX_COLUMNS: usize = 16_384;
 
