@@ -339,9 +339,9 @@ fn halves(packed: u64) -> [u32; 2] {
 }
 
 /// The word [`KnownPeople`] keeps for a person: bits 0–23 the 人员 row (0: known from the
-/// database or another sheet; a sheet has at most [`xingcun_xlsx::MAX_ROWS`] rows), bits 24–27 the 政治面貌 on
-/// that row (0: none, else its place in [`PoliticalStatus::ALL`] plus one), bit 28 set when
-/// the person was stored before the import.
+/// database or another sheet; a sheet has at most [`xingcun_xlsx::MAX_ROWS`] rows), bits
+/// 24–27 the 政治面貌 on that row (0: none, else its place in [`PoliticalStatus::ALL`] plus
+/// one), bit 28 set when the person was stored before the import.
 struct Known;
 
 impl Known {
