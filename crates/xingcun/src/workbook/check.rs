@@ -88,7 +88,7 @@ fn ix(sheet: &Sheet, h: &str) -> usize {
 #[derive(Debug, Default)]
 struct SeenKeys {
     ids: HashMap<u64, u32>,
-    other: HashMap<[u32; 4], u32>,
+    other: HashMap<[[u32; 2]; 2], u32>,
     hashers: (RandomState, RandomState),
 }
 
@@ -96,24 +96,22 @@ impl SeenKeys {
     /// Notes `key` at `row`; returns the row it was first seen at, if it was.
     fn first_row(&mut self, key: &str, row: u32) -> Option<u32> {
         match try_pack_id(key) {
-            Some(p) => match self.ids.entry(p) {
-                Entry::Occupied(e) => Some(*e.get()),
-                Entry::Vacant(e) => {
-                    e.insert(row);
-                    None
-                }
-            },
+            Some(p) => first_seen(&mut self.ids, p, row),
             None => {
                 let (a, b) = (self.hashers.0.hash_one(key), self.hashers.1.hash_one(key));
-                let h = [a as u32, (a >> 32) as u32, b as u32, (b >> 32) as u32];
-                match self.other.entry(h) {
-                    Entry::Occupied(e) => Some(*e.get()),
-                    Entry::Vacant(e) => {
-                        e.insert(row);
-                        None
-                    }
-                }
+                first_seen(&mut self.other, [halves(a), halves(b)], row)
             }
+        }
+    }
+}
+
+/// Notes `row` under `key` unless a row is there already, and returns that row.
+fn first_seen<K: Eq + std::hash::Hash>(map: &mut HashMap<K, u32>, key: K, row: u32) -> Option<u32> {
+    match map.entry(key) {
+        Entry::Occupied(e) => Some(*e.get()),
+        Entry::Vacant(e) => {
+            e.insert(row);
+            None
         }
     }
 }
@@ -333,7 +331,7 @@ impl Households {
 #[derive(Debug, Default)]
 struct KnownPeople(HashMap<[u32; 2], u32>);
 
-/// A packed ID number as [`KnownPeople`] keeps it.
+/// A 64-bit value as two 4-byte halves, so a table entry holding it is not padded to 16 bytes.
 fn halves(packed: u64) -> [u32; 2] {
     [packed as u32, (packed >> 32) as u32]
 }
